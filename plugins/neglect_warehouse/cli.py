@@ -1,0 +1,154 @@
+"""``neglect-warehouse``: the one entry point for everything a user of the warehouse does.
+
+Heavy libraries are imported inside the commands, so ``--help`` answers at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DEFAULT_EXTRACT_DATE = "2026-10-31"
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-10-31") from exc
+
+
+class _Progress:
+    """A rich progress bar on a terminal, one line per stage otherwise (CI logs)."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                  TextColumn("{task.completed}/{task.total}"),
+                                  TimeElapsedColumn(), transient=False,
+                                  disable=not sys.stderr.isatty())
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._progress.__exit__(*exc)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self._tasks:
+            self._tasks[stage] = self._progress.add_task(stage, total=total)
+            if not sys.stderr.isatty():
+                click.echo(f"{stage} …", err=True)
+        self._progress.update(self._tasks[stage], completed=done)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="neglect-warehouse")
+def main() -> None:
+    """Partnership neglect indicator warehouse.
+
+    Agencies' pseudonymised monthly extracts in; linked children, neglect indicators, data
+    quality reports and the board's indicator pack out. See README.md.
+    """
+
+
+@main.command()
+@click.option("--profile", default="small", show_default=True,
+              type=click.Choice(["tiny", "small", "la", "region"]),
+              help="Size: tiny (tests), small, la (about 100,000 children), region (10 × la).")
+@click.option("--seed", default=20261122, show_default=True, type=int,
+              help="Random seed: the same seed and options give byte-identical files.")
+@click.option("--extract-date", default=DEFAULT_EXTRACT_DATE, show_default=True,
+              callback=_date, help="Extract date of the newest delivery (a month end).")
+@click.option("--deliveries", default=1, show_default=True, type=click.IntRange(1, 120),
+              help="Number of consecutive monthly deliveries, ending at --extract-date.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for raw extracts, reference files and ground truth.")
+@click.option("--landing", type=click.Path(path_type=Path),
+              help="Also pseudonymise every delivery into this landing folder (needs the key).")
+@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="File holding the partnership key (else $NEGLECT_WAREHOUSE_KEY).")
+@click.option("--key-id", default="synthetic", show_default=True,
+              help="Name of the key, written to each manifest.")
+@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="YAML overriding settings of synth/profiles/default.yml (rates, model).")
+@click.option("--clean", is_flag=True,
+              help="Inject no delivery defects (every `defects` rate set to 0).")
+@click.option("--clean-output", is_flag=True,
+              help="Delete --out and --landing first, so nothing from an earlier run remains.")
+def generate(profile, seed, extract_date, deliveries, out_dir, landing, key_file, key_id, config,
+             clean, clean_output):
+    """Generate a synthetic partnership: raw agency extracts, reference files, ground truth.
+
+    With --landing, each delivery is then pseudonymised into the landing folder exactly as an
+    agency would deliver it (files, manifest, arrival date as the file time).
+    """
+    from neglect_warehouse.pseudonymise import PseudonymiseError, read_key
+    from neglect_warehouse.synth.generate import generate as run_generate
+    from neglect_warehouse.synth.settings import load_settings
+
+    try:
+        key = read_key(key_file) if landing else None
+    except PseudonymiseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if clean_output:
+        for folder in (out_dir, landing):
+            if folder is not None and folder.exists():
+                shutil.rmtree(folder)
+    settings = load_settings(profile, config, clean)
+    started = time.perf_counter()
+    with _Progress() as progress:
+        result = run_generate(settings, seed, extract_date, deliveries, out_dir, progress)
+        click.echo(f"raw extracts: {out_dir / 'raw'} ({sum(result.rows.values()):,} rows, "
+                   f"{time.perf_counter() - started:.1f} s)")
+        if landing is not None:
+            from neglect_warehouse.synth.deliver import deliver_all
+
+            deliver_all(result, landing, key, key_id, progress)
+            click.echo(f"landing: {landing} ({len(result.deliveries)} deliveries, "
+                       f"{time.perf_counter() - started:.1f} s in all)")
+    click.echo(f"reference files: {out_dir / 'reference'}; ground truth: {out_dir / 'truth'} "
+               "(never read by the warehouse)")
+
+
+@main.command()
+@click.option("--agency", required=True, type=click.Choice(["csc", "police", "health",
+                                                            "probation"]))
+@click.option("--extract-date", required=True, callback=_date, help="The extract's date.")
+@click.option("--raw", "raw_dir", required=True,
+              type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="Folder holding <agency>/<agency>__<entity>__<YYYYMMDD>.csv raw files.")
+@click.option("--landing", required=True, type=click.Path(path_type=Path),
+              help="Landing folder; output goes to <landing>/<agency>/.")
+@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="File holding the partnership key (else $NEGLECT_WAREHOUSE_KEY).")
+@click.option("--key-id", required=True, help="Name of the key, written to the manifest.")
+def pseudonymise(agency, extract_date, raw_dir, landing, key_file, key_id):
+    """Pseudonymise one agency's raw extract for delivery (spec/extracts.md §3).
+
+    Writes exactly the contract's columns: tokens from NHS number, name and date of birth and
+    UPRN (keyed HMAC-SHA256), birth month instead of date of birth; names, addresses and free
+    text are dropped. The key is never written anywhere.
+    """
+    from neglect_warehouse.pseudonymise import PseudonymiseError, pseudonymise_delivery, read_key
+
+    try:
+        manifest = pseudonymise_delivery(raw_dir, agency, extract_date, landing,
+                                         read_key(key_file), key_id)
+    except PseudonymiseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"delivered: {manifest}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
