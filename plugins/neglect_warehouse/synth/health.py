@@ -54,7 +54,7 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
         on_plan = _on_neglect_plan(csc, born, due)
         p = np.where(on_plan, p * model["hv_on_time_neglect_plan_factor"], p)
         on_time = rng.random(n) < p
-        first = np.where(on_time, due - rng.integers(0, 10, n), due + rng.integers(1, 60, n))
+        first = np.where(on_time, due - rng.integers(0, 10, n), due + rng.integers(1, 150, n))
         missed_first = ~on_time & (rng.random(n) < 0.5)
         outcome = np.where(missed_first, rng.choice([1, 2, 3], n, p=[0.6, 0.2, 0.2]), 0)
         rows.append((born, np.full(n, t), np.full(n, 0), first, due, outcome))
