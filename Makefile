@@ -1,27 +1,36 @@
-# One obvious place for every command a developer types. See README.md.
+# Every command a developer types, in one place. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DATA ?= data
 PROFILE ?= small
 SEED ?= 20261122
+DELIVERIES ?= 1
+# The demo key pseudonymises synthetic data only; real agencies use the partnership key.
+export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
+# This machine's pip configuration names local mirrors that may not exist; hide that noise.
+PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup run test lint bench-generate clean
+.PHONY: setup run test lint bench-generate calibration clean
 
-# The virtual environment is rebuilt whenever the lock file changes.
+# The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" 2>&1 | $(PIP_NOISE)
+	$(BIN)/python -m pip install --quiet -r requirements.lock 2>&1 | $(PIP_NOISE)
+	$(BIN)/python -m pip install --quiet --no-deps -e . 2>&1 | $(PIP_NOISE)
 	touch $@
 
 setup: $(BIN)/.installed
 
-# The main job on the embedded default (see README "What `make run` does").
+# The main job on the embedded default (README: "What `make run` does today").
 run: setup
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
-	    --out $(DATA)/synthetic --landing $(DATA)/landing --clean-output
+	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --landing $(DATA)/landing \
+	    --clean-output
 
 test: setup
 	$(BIN)/python -m pytest
@@ -29,9 +38,13 @@ test: setup
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
+# Benchmarks (run by hand; results go into docs/benchmarks.md).
 bench-generate: setup
 	$(BIN)/python -m neglect_warehouse.bench.generate --profile la
 	$(BIN)/python -m neglect_warehouse.bench.generate --profile region
+
+calibration: setup
+	$(BIN)/neglect-warehouse calibration --profile la
 
 clean:
 	rm -rf $(DATA)

@@ -46,8 +46,7 @@ def read_key(key_file: Path | None = None, env: str = KEY_ENV) -> bytes:
         try:
             key = Path(key_file).read_bytes().strip()
         except OSError as exc:
-            raise PseudonymiseError(f"cannot read the key file {key_file}: {exc.strerror}") \
-                from exc
+            raise PseudonymiseError(f"cannot read the key file {key_file}: {exc.strerror}") from exc
         source = f"key file {key_file}"
     else:
         key = os.environ.get(env, "").strip().encode()
@@ -55,10 +54,13 @@ def read_key(key_file: Path | None = None, env: str = KEY_ENV) -> bytes:
     if not key:
         raise PseudonymiseError(
             f"no pseudonymisation key: set {env} or pass --key-file (the partnership key is "
-            "held by the agencies and never by the warehouse)")
+            "held by the agencies and never by the warehouse)"
+        )
     if len(key) < MIN_KEY_BYTES:
-        raise PseudonymiseError(f"the key from the {source} is shorter than {MIN_KEY_BYTES} "
-                                "bytes; use the partnership key")
+        raise PseudonymiseError(
+            f"the key from the {source} is shorter than {MIN_KEY_BYTES} "
+            "bytes; use the partnership key"
+        )
     return key
 
 
@@ -91,25 +93,26 @@ def _pseudonymise_rows(frame, key: bytes, wanted: list[str]):
     token = tokeniser(key)
     out = frame.copy()
     if "person_token" in wanted:
-        nhs = frame["nhs_number"] if "nhs_number" in frame else None
-        out["person_token"] = [
-            token(nhs_message(v.replace(" ", ""))) if isinstance(v, str)
-            and is_valid(v.replace(" ", "")) else None
-            for v in (nhs if nhs is not None else [None] * len(frame))
-        ]
+        nhs = (v.replace(" ", "") if isinstance(v, str) else None for v in frame["nhs_number"])
+        out["person_token"] = [token(nhs_message(v)) if v and is_valid(v) else None for v in nhs]
     if "person_alt_token" in wanted:
         out["person_alt_token"] = [
-            token(alt_message(s, f, d)) if isinstance(s, str) and isinstance(f, str)
-            and isinstance(d, str) and _birth_month(d) else None
-            for s, f, d in zip(frame["surname"], frame["forenames"], frame["date_of_birth"],
-                               strict=True)
+            token(alt_message(s, f, d))
+            if isinstance(s, str) and isinstance(f, str) and isinstance(d, str) and _birth_month(d)
+            else None
+            for s, f, d in zip(
+                frame["surname"], frame["forenames"], frame["date_of_birth"], strict=True
+            )
         ]
     if "birth_month" in wanted:
-        out["birth_month"] = [_birth_month(d) if isinstance(d, str) else None
-                              for d in frame["date_of_birth"]]
+        out["birth_month"] = [
+            _birth_month(d) if isinstance(d, str) else None for d in frame["date_of_birth"]
+        ]
     if "household_token" in wanted:
-        out["household_token"] = [token(household_message(u)) if isinstance(u, str) and
-                                  u.strip() else None for u in frame["uprn"]]
+        out["household_token"] = [
+            token(household_message(u)) if isinstance(u, str) and u.strip() else None
+            for u in frame["uprn"]
+        ]
     return out[wanted]
 
 
@@ -119,20 +122,28 @@ def pseudonymise_file(source: Path, target: Path, entity: contract.Entity, key: 
 
     wanted = entity.column_names
     header = pd.read_csv(source, nrows=0, dtype=str).columns.tolist()
-    derived = {"person_token": ["nhs_number"],
-               "person_alt_token": ["surname", "forenames", "date_of_birth"],
-               "birth_month": ["date_of_birth"], "household_token": ["uprn"]}
-    missing = [c for c in wanted if c not in header and
-               not (c in derived and all(s in header for s in derived[c]))]
+    derived = {
+        "person_token": ["nhs_number"],
+        "person_alt_token": ["surname", "forenames", "date_of_birth"],
+        "birth_month": ["date_of_birth"],
+        "household_token": ["uprn"],
+    }
+    missing = [
+        c
+        for c in wanted
+        if c not in header and not (c in derived and all(s in header for s in derived[c]))
+    ]
     if missing:
         raise PseudonymiseError(
             f"{source.name}: the raw extract has no column for {', '.join(missing)}; "
-            "see docs/pseudonymisation.md for the raw layout")
+            "see docs/pseudonymisation.md for the raw layout"
+        )
     rows = 0
     first = True
     with open(target, "w", encoding="utf-8", newline="") as out:
-        for batch in pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""],
-                                 chunksize=BATCH_ROWS):
+        for batch in pd.read_csv(
+            source, dtype=str, keep_default_na=False, na_values=[""], chunksize=BATCH_ROWS
+        ):
             batch = batch.astype(object).where(batch.notna(), None)
             if any(c in wanted and c not in header for c in derived):
                 batch = _pseudonymise_rows(batch, key, wanted)
@@ -146,8 +157,9 @@ def pseudonymise_file(source: Path, target: Path, entity: contract.Entity, key: 
     return rows
 
 
-def pseudonymise_delivery(raw_dir: Path, agency: str, extract_date: dt.date, landing: Path,
-                          key: bytes, key_id: str) -> Path:
+def pseudonymise_delivery(
+    raw_dir: Path, agency: str, extract_date: dt.date, landing: Path, key: bytes, key_id: str
+) -> Path:
     """Pseudonymise every entity of one agency's raw extract into ``landing/<agency>/``
     with its manifest; returns the manifest's path."""
     stamp = extract_date.strftime("%Y%m%d")
@@ -163,8 +175,9 @@ def pseudonymise_delivery(raw_dir: Path, agency: str, extract_date: dt.date, lan
             name = entity.file_name(stamp)
             source = Path(raw_dir) / agency / name
             if not source.exists():
-                raise PseudonymiseError(f"raw file missing: {source} (every entity of "
-                                        f"{agency} must be delivered)")
+                raise PseudonymiseError(
+                    f"raw file missing: {source} (every entity of {agency} must be delivered)"
+                )
             rows = pseudonymise_file(source, staging / name, entity, key)
             entries.append(FileEntry(name, rows, sha256_of(staging / name)))
         manifest = {

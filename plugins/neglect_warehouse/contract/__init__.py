@@ -17,7 +17,9 @@ AGENCIES = ("csc", "police", "health", "probation")
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # id, token, date, datetime, month, year, yn, code, code_list, locality, text, integer
+    type: (
+        str  # id, token, date, datetime, month, year, yn, code, code_list, locality, text, integer
+    )
     required: bool
     codes: str | None = None
     future_allowed: bool = False
@@ -62,12 +64,18 @@ def code_lists() -> dict[str, tuple[str, ...]]:
 def _load(agency: str, name: str) -> Entity:
     doc = yaml.safe_load(_root().joinpath(agency, f"{name}.yml").read_text())
     columns = tuple(
-        Column(c["name"], c["type"], bool(c.get("required")), c.get("codes"),
-               bool(c.get("future_allowed")))
+        Column(
+            c["name"],
+            c["type"],
+            bool(c.get("required")),
+            c.get("codes"),
+            bool(c.get("future_allowed")),
+        )
         for c in doc["columns"]
     )
-    refs = tuple(Reference(r["column"], r["entity"], r["to_column"])
-                 for r in doc.get("references", []))
+    refs = tuple(
+        Reference(r["column"], r["entity"], r["to_column"]) for r in doc.get("references", [])
+    )
     return Entity(doc["agency"], doc["entity"], tuple(doc["primary_key"]), columns, refs)
 
 
@@ -75,17 +83,34 @@ def _load(agency: str, name: str) -> Entity:
 def entities(agency: str) -> tuple[Entity, ...]:
     """The agency's entities, persons first, then in the order of extracts.md §4."""
     order = {
-        "csc": ["persons", "contacts", "referrals", "assessments", "s47_enquiries", "cin_plans",
-                "cp_plans", "cla_episodes", "missing_episodes", "family_hub", "neglect_tools"],
-        "police": ["persons", "incidents", "child_notifications", "flags",
-                   "strategy_discussions"],
-        "health": ["persons", "appointments", "ed_attendances", "antenatal_bookings",
-                   "child_records", "adult_episodes"],
+        "csc": [
+            "persons",
+            "contacts",
+            "referrals",
+            "assessments",
+            "s47_enquiries",
+            "cin_plans",
+            "cp_plans",
+            "cla_episodes",
+            "missing_episodes",
+            "family_hub",
+            "neglect_tools",
+        ],
+        "police": ["persons", "incidents", "child_notifications", "flags", "strategy_discussions"],
+        "health": [
+            "persons",
+            "appointments",
+            "ed_attendances",
+            "antenatal_bookings",
+            "child_records",
+            "adult_episodes",
+        ],
         "probation": ["persons", "cases", "safeguarding_checks", "home_visits"],
         "reference": ["localities", "population"],
     }[agency]
-    found = sorted(p.name[:-4] for p in _root().joinpath(agency).iterdir()
-                   if p.name.endswith(".yml"))
+    found = sorted(
+        p.name[:-4] for p in _root().joinpath(agency).iterdir() if p.name.endswith(".yml")
+    )
     if sorted(order) != found:
         raise RuntimeError(f"contract files for {agency} {found} differ from {order}")
     return tuple(_load(agency, name) for name in order)

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 YEARS = 3
 
 
@@ -60,29 +59,31 @@ def _sql(raw: Path, extract: dt.date) -> str:
     e = extract.isoformat()
     y = extract.replace(year=extract.year - YEARS).isoformat()
     return f"""
-    with pop as (
-        select sum(population::int) as children from read_csv('{raw}/../reference/population.csv',
-            all_varchar=true)
-        where mid_year::int = (select max(mid_year::int) from read_csv(
-            '{raw}/../reference/population.csv', all_varchar=true) where mid_year::int <= {extract.year})
+    with population as (select * from read_csv('{raw}/../reference/population.csv',
+                                               all_varchar=true)),
+    pop as (
+        select sum(population::int) as children from population
+        where mid_year::int = (select max(mid_year::int) from population
+                               where mid_year::int <= {extract.year})
     ),
-    ref as (select person_id, referral_date::date as d, nfa from {f('csc', 'referrals')}),
+    per_10k_year as (select children * {YEARS} / 10000.0 as n from pop),
+    ref as (select person_id, referral_date::date as d, nfa from {f("csc", "referrals")}),
     ref_year as (select * from ref where d > '{y}' and d <= '{e}'),
     rerefs as (
         select count(*) filter (where exists (select 1 from ref r2 where r2.person_id = r.person_id
             and r2.d >= r.d - 365 and r2.d < r.d)) * 100.0 / count(*) as pct
         from ref_year r
     ),
-    a as (select start_date::date as s, authorised_date::date as au from {f('csc', 'assessments')}
+    a as (select start_date::date as s, authorised_date::date as au from {f("csc", "assessments")}
           where authorised_date > '{y}' and authorised_date <= '{e}'),
     s47 as (select start_date::date as s, icpc_date::date as i, strategy_discussion_date::date sd
-            from {f('csc', 's47_enquiries')}),
+            from {f("csc", "s47_enquiries")}),
     cp as (select person_id, start_date::date s, end_date::date en, initial_category ic
-           from {f('csc', 'cp_plans')}),
+           from {f("csc", "cp_plans")}),
     cp_start as (select * from cp where s > '{y}' and s <= '{e}'),
     cp_end as (select (en - s) as days from cp where en > '{y}' and en <= '{e}'),
-    cla as (select start_date::date s, reason_new_episode r from {f('csc', 'cla_episodes')}),
-    ap as (select * from {f('health', 'appointments')}),
+    cla as (select start_date::date s, reason_new_episode r from {f("csc", "cla_episodes")}),
+    ap as (select * from {f("health", "appointments")}),
     hv as (
         select appointment_type t, person_id, due_date::date due,
             bool_or(outcome = 'ATTENDED' and scheduled_date::date <= due_date::date + case
@@ -91,11 +92,13 @@ def _sql(raw: Path, extract: dt.date) -> str:
         group by all
     ),
     hv_year as (select * from hv where due > '{y}' and due <= '{e}'),
-    hp as (select person_id, nhs_number from {f('health', 'persons')} where nhs_number is not null),
-    cp_persons as (select person_id, nhs_number from {f('csc', 'persons')} where nhs_number is not null),
+    hp as (select person_id, nhs_number from {f("health", "persons")}
+           where nhs_number is not null),
+    cp_persons as (select person_id, nhs_number from {f("csc", "persons")}
+                   where nhs_number is not null),
     first_contact as (
         select p.nhs_number, min(c.contact_datetime::timestamp)::date as first
-        from {f('csc', 'contacts')} c join cp_persons p using (person_id) group by 1
+        from {f("csc", "contacts")} c join cp_persons p using (person_id) group by 1
     ),
     routine as (
         select ap.outcome = 'WAS_NOT_BROUGHT' as wnb,
@@ -105,33 +108,35 @@ def _sql(raw: Path, extract: dt.date) -> str:
           and ap.scheduled_date > '{y}' and ap.scheduled_date <= '{e}'
     ),
     wnb as (
-        select avg(wnb::int) filter (where known) as pk, avg(wnb::int) filter (where not known) as pu
+        select avg(wnb::int) filter (where known) as pk,
+               avg(wnb::int) filter (where not known) as pu
         from routine
     )
     select
-        (select count(*) from ref_year) * 10000.0 / {YEARS} / (select children from pop),
+        (select count(*) from ref_year) / (select n from per_10k_year),
         (select pct from rerefs),
         (select avg((nfa = 'Y')::int) * 100 from ref_year),
         (select avg((wd <= 45)::int) * 100 from (select (select count(*) from range(a.s + 1,
             a.au + 1, interval 1 day) t(x) where dayofweek(x) not in (0, 6)) as wd from a)),
-        (select count(*) from s47 where sd > '{y}' and sd <= '{e}') * 10000.0 / {YEARS} / (select children from pop),
-        (select count(*) from s47 where i > '{y}' and i <= '{e}') * 10000.0 / {YEARS} / (select children from pop),
+        (select count(*) from s47 where sd > '{y}' and sd <= '{e}') / (select n from per_10k_year),
+        (select count(*) from s47 where i > '{y}' and i <= '{e}') / (select n from per_10k_year),
         (select avg((wd <= 15)::int) * 100 from (select (select count(*) from range(s + 1, i + 1,
             interval 1 day) t(x) where dayofweek(x) not in (0, 6)) as wd from s47
             where i > '{y}' and i <= '{e}')),
-        (select count(*) from cp_start) * 10000.0 / {YEARS} / (select children from pop),
+        (select count(*) from cp_start) / (select n from per_10k_year),
         (select count(distinct person_id) from cp where s <= '{e}' and (en is null or en > '{e}'))
             * 10000.0 / (select children from pop),
         (select avg((ic = 'NEG')::int) * 100 from cp_start),
-        (select avg((exists (select 1 from cp c2 where c2.person_id = c.person_id and c2.s < c.s))::int)
-            * 100 from cp_start c),
+        (select avg((exists (select 1 from cp c2
+                             where c2.person_id = c.person_id and c2.s < c.s))::int) * 100
+            from cp_start c),
         (select avg((days <= 91)::int) * 100 from cp_end),
         (select avg((days > 91 and days <= 182)::int) * 100 from cp_end),
         (select avg((days > 182 and days <= 365)::int) * 100 from cp_end),
         (select avg((days > 365 and days < 730)::int) * 100 from cp_end),
         (select avg((days >= 730)::int) * 100 from cp_end),
-        (select count(*) from cla where r = 'S' and s > '{y}' and s <= '{e}') * 10000.0
-            / {YEARS} / (select children from pop),
+        (select count(*) from cla where r = 'S' and s > '{y}' and s <= '{e}')
+            / (select n from per_10k_year),
         (select avg(ok::int) * 100 from hv_year where t = 'NEW_BIRTH_VISIT'),
         (select avg(ok::int) * 100 from hv_year where t = 'REVIEW_6_8_WEEK'),
         (select avg(ok::int) * 100 from hv_year where t = 'REVIEW_12_MONTH'),
@@ -146,8 +151,11 @@ def measure(out_dir: Path, extract_date: dt.date) -> dict[str, float]:
 
     raw = Path(out_dir).resolve() / "raw"
     # Injected malformed values must not stop the measurement: unreadable values are null.
-    sql = re.sub(r"\b([\w.]+)::(date|int|timestamp)\b", r"try_cast(\1 as \2)",
-                 _sql(raw, extract_date))
+    sql = re.sub(
+        r"\b([\w.]+)::(date|int|timestamp)\b", r"try_cast(\1 as \2)", _sql(raw, extract_date)
+    )
     row = duckdb.connect().execute(sql).fetchone()
-    return {m.name: float(v) if v is not None else float("nan")
-            for m, v in zip(MEASURES, row, strict=True)}
+    return {
+        m.name: float(v) if v is not None else float("nan")
+        for m, v in zip(MEASURES, row, strict=True)
+    }

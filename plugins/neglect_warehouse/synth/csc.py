@@ -17,15 +17,59 @@ from neglect_warehouse.synth.population import Population
 from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline, where
 
 OUTCOMES = ("NFA", "NIN", "CIN", "CIN_PLAN", "S47", "ICPC", "CP", "CLA")
-O = {name: i for i, name in enumerate(OUTCOMES)}
+OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
 ABUSE = ["NEG", "PHY", "SAB", "EMO", "MUL"]
-REFERRAL_SOURCE = ["1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F", "4",
-                   "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10"]
+REFERRAL_SOURCE = [
+    "1A",
+    "1B",
+    "1C",
+    "1D",
+    "2A",
+    "2B",
+    "3A",
+    "3B",
+    "3C",
+    "3D",
+    "3E",
+    "3F",
+    "4",
+    "5A",
+    "5B",
+    "5C",
+    "5D",
+    "6",
+    "7",
+    "8",
+    "9",
+    "10",
+]
 _SOURCE_SHARE = np.array([3, 2, 1, 2, 18, 2, 3, 2, 4, 2, 2, 1, 3, 5, 3, 2, 1, 29, 4, 6, 2, 3.0])
 CONTACT_OUTCOME = ["NFA", "INFO_ADVICE", "EARLY_HELP", "REFERRAL"]
 LEGAL_STATUS = ["C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3"]
-REASON_CEASED = ["E11", "E12", "E13", "E14", "E15", "E16", "E17", "E2", "E3", "E41", "E45",
-                 "E46", "E47", "E48", "E4A", "E4B", "E5", "E6", "E7", "E8", "E9", "X1"]
+REASON_CEASED = [
+    "E11",
+    "E12",
+    "E13",
+    "E14",
+    "E15",
+    "E16",
+    "E17",
+    "E2",
+    "E3",
+    "E41",
+    "E45",
+    "E46",
+    "E47",
+    "E48",
+    "E4A",
+    "E4B",
+    "E5",
+    "E6",
+    "E7",
+    "E8",
+    "E9",
+    "X1",
+]
 _OTHER_FACTORS = ["5A", "6A", "8B", "14A", "17A", "18B", "19B", "20", "22A", "9A", "10A"]
 DAY_MINUTES = 1440
 
@@ -53,8 +97,14 @@ class CscRecords:
     known_from: np.ndarray | None = None  # per person: first CSC contact day, else NAT
 
 
-def simulate_csc(rng: np.random.Generator, pop: Population, timeline: Timeline, model: dict,
-                 practice: dict, id_base: int) -> CscRecords:
+def simulate_csc(
+    rng: np.random.Generator,
+    pop: Population,
+    timeline: Timeline,
+    model: dict,
+    practice: dict,
+    id_base: int,
+) -> CscRecords:
     children = pop.children
     tier = pop.hh_tier[pop.hh[children]]
     neglect = pop.hh_factor["neglect"][pop.hh[children]]
@@ -73,15 +123,17 @@ def simulate_csc(rng: np.random.Generator, pop: Population, timeline: Timeline, 
     while len(active):
         n = len(active)
         is_quick = previous_quick[active] & (rng.random(n) < quick[active])
-        gap = np.where(is_quick, _uniform(rng, 20, 330, n),
-                       rng.exponential(1.0, n) / rate[active]).astype(np.int64)
+        gap = np.where(
+            is_quick, _uniform(rng, 20, 330, n), rng.exponential(1.0, n) / rate[active]
+        ).astype(np.int64)
         ref = t[active] + np.maximum(gap, 1)
         ok = ref <= end[active]
         active, ref = active[ok], ref[ok]
         if not len(active):
             break
-        r = _simulate_round(rng, active, ref, tier[active], neglect[active], outcome_p, model,
-                            practice)
+        r = _simulate_round(
+            rng, active, ref, tier[active], neglect[active], outcome_p, model, practice
+        )
         rounds.append(r)
         t[active] = r["episode_end"] + 1
         previous_quick[active] = True
@@ -110,7 +162,7 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["source"] = rng.choice(len(REFERRAL_SOURCE), n, p=_SOURCE_SHARE / _SOURCE_SHARE.sum())
     r["neglect_factor"] = rng.random(n) < np.where(neglect, 0.65, 0.10)
 
-    nfa = outcome == O["NFA"]
+    nfa = outcome == OUTCOME_CODE["NFA"]
     assessed = ~nfa
     a_start = ref + _uniform(rng, 0, 7, n)
     on_time = rng.random(n) < model["assessment_on_time"]
@@ -120,12 +172,15 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["assessment_start"] = a_start
     r["assessment_authorised"] = a_auth
 
-    s47 = np.isin(outcome, [O["S47"], O["ICPC"], O["CP"], O["CLA"]])
+    s47 = np.isin(
+        outcome,
+        [OUTCOME_CODE["S47"], OUTCOME_CODE["ICPC"], OUTCOME_CODE["CP"], OUTCOME_CODE["CLA"]],
+    )
     strategy = ref + rng.choice([0, 0, 1, 1, 2, 3], n)
     s47_start = strategy + rng.choice([0, 0, 0, 1], n)
     icpc_on_time = rng.random(n) < model["icpc_on_time"]
     icpc_wd = np.where(icpc_on_time, _uniform(rng, 7, 15, n), _uniform(rng, 16, 40, n))
-    has_icpc = np.isin(outcome, [O["ICPC"], O["CP"]])
+    has_icpc = np.isin(outcome, [OUTCOME_CODE["ICPC"], OUTCOME_CODE["CP"]])
     icpc = s47_start + _working_days_to_calendar(icpc_wd)
     conclusion = s47_start + _uniform(rng, 5, 30, n)
     r["s47"] = s47
@@ -136,13 +191,16 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["icpc_not_required_from"] = where(s47 & ~has_icpc, conclusion)
 
     # CP plan.
-    cp = outcome == O["CP"]
+    cp = outcome == OUTCOME_CODE["CP"]
     band = rng.choice(5, n, p=np.array(model["cp_duration_bands"]))
     low = np.array([14, 92, 183, 366, 730])[band]
     high = np.array([91, 182, 365, 729, 1100])[band]
-    cp_end = icpc + _uniform(rng, 0, 10**6, n) % (high - low + 1) + low
-    p_neg = np.where(neglect, model["cp_neglect_if_neglect_household"],
-                     model["cp_neglect_otherwise"])
+    # Within a band, shorter plans are commoner (England's plans at 31 March are fewer than
+    # its starts times the bands' mid-points would give).
+    cp_end = icpc + low + ((high - low) * rng.random(n) ** 1.5).astype(np.int64)
+    p_neg = np.where(
+        neglect, model["cp_neglect_if_neglect_household"], model["cp_neglect_otherwise"]
+    )
     other = rng.choice([1, 2, 3, 4], n, p=[0.25, 0.08, 0.55, 0.12])
     initial = np.where(rng.random(n) < p_neg, 0, other)
     changes = rng.random(n) < model["cp_category_changes"]
@@ -156,7 +214,7 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["cp_change_day"] = where(changes, change_day)
 
     # CLA: straight from an enquiry, or when a CP plan ends.
-    cla_direct = outcome == O["CLA"]
+    cla_direct = outcome == OUTCOME_CODE["CLA"]
     cla_after = cp & (rng.random(n) < model["cla_after_cp"])
     cla_start = np.where(cla_direct, conclusion, cp_end)
     cla_length = np.exp(rng.normal(np.log(500), 0.9, n)).astype(np.int64) + 7
@@ -165,12 +223,16 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["cla_end"] = cla_start + cla_length
 
     # CIN plans: from assessment, after an enquiry without ICPC, or stepping down from CP.
-    cin_from_assessment = outcome == O["CIN_PLAN"]
-    cin_after_s47 = np.isin(outcome, [O["S47"], O["ICPC"]]) & (rng.random(n) < 0.5)
+    cin_from_assessment = outcome == OUTCOME_CODE["CIN_PLAN"]
+    cin_after_s47 = np.isin(outcome, [OUTCOME_CODE["S47"], OUTCOME_CODE["ICPC"]]) & (
+        rng.random(n) < 0.5
+    )
     step_down = cp & ~cla_after & (rng.random(n) < model["step_down_cin_after_cp"])
-    cin_start = np.select([cin_from_assessment, cin_after_s47, step_down],
-                          [a_auth + _uniform(rng, 0, 14, n), np.maximum(conclusion, a_auth),
-                           cp_end], NAT)
+    cin_start = np.select(
+        [cin_from_assessment, cin_after_s47, step_down],
+        [a_auth + _uniform(rng, 0, 14, n), np.maximum(conclusion, a_auth), cp_end],
+        NAT,
+    )
     cin_end = cin_start + _uniform(rng, 60, 450, n)
     has_cin = cin_from_assessment | cin_after_s47 | step_down
     r["cin"] = has_cin
@@ -178,18 +240,20 @@ def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
     r["cin_end"] = cin_end
 
     # Referral closure: when the last of its services ends.
-    ends = np.column_stack([
-        np.where(nfa, ref + _uniform(rng, 0, 5, n), ref),
-        np.where(assessed, a_auth, ref),
-        np.where(outcome == O["CIN"], a_auth + _uniform(rng, 30, 180, n), ref),
-        np.where(s47, np.where(has_icpc, icpc, conclusion), ref),
-        np.where(cp, cp_end, ref),
-        np.where(has_cin, cin_end, ref),
-    ])
+    ends = np.column_stack(
+        [
+            np.where(nfa, ref + _uniform(rng, 0, 5, n), ref),
+            np.where(assessed, a_auth, ref),
+            np.where(outcome == OUTCOME_CODE["CIN"], a_auth + _uniform(rng, 30, 180, n), ref),
+            np.where(s47, np.where(has_icpc, icpc, conclusion), ref),
+            np.where(cp, cp_end, ref),
+            np.where(has_cin, cin_end, ref),
+        ]
+    )
     closure = ends.max(axis=1) + _uniform(rng, 0, 20, n)
     r["closure_date"] = closure
     r["closure_reason"] = np.select(
-        [nfa, outcome == O["NIN"], outcome == O["CIN"]],
+        [nfa, outcome == OUTCOME_CODE["NIN"], outcome == OUTCOME_CODE["CIN"]],
         [np.full(n, 7), np.where(rng.random(n) < 0.7, 7, 8), np.full(n, 6)],
         6,
     )
@@ -212,7 +276,7 @@ def _factors(rng, outcome, household_factors) -> list[str]:
     other = rng.integers(0, len(_OTHER_FACTORS), n)
     out = []
     for i in range(n):
-        if outcome[i] == O["NIN"]:
+        if outcome[i] == OUTCOME_CODE["NIN"]:
             out.append("21")
             continue
         f = []
@@ -243,15 +307,17 @@ def _assemble(rng, rounds, children, pop, timeline, model, practice, id_base) ->
     outcome = _cat(rounds, "outcome")
 
     # Contacts: one per referral, plus contacts that did not become referrals.
-    ref_contacts = pd.DataFrame({
-        "contact_id": rid,
-        "person": child,
-        "contact_datetime": _cat(rounds, "contact_datetime"),
-        "source_code": _cat(rounds, "source"),
-        "neglect_factor": _cat(rounds, "neglect_factor"),
-        "decision_datetime": _cat(rounds, "decision_datetime"),
-        "outcome": np.full(n, 3),
-    })
+    ref_contacts = pd.DataFrame(
+        {
+            "contact_id": rid,
+            "person": child,
+            "contact_datetime": _cat(rounds, "contact_datetime"),
+            "source_code": _cat(rounds, "source"),
+            "neglect_factor": _cat(rounds, "neglect_factor"),
+            "decision_datetime": _cat(rounds, "decision_datetime"),
+            "outcome": np.full(n, 3),
+        }
+    )
     other = _other_contacts(rng, pop, children, timeline, model, id_base + n)
     contacts = pd.concat([ref_contacts, other], ignore_index=True)
     contacts["_visible"] = contacts["contact_datetime"] // DAY_MINUTES
@@ -259,84 +325,105 @@ def _assemble(rng, rounds, children, pop, timeline, model, practice, id_base) ->
     out.frames["contacts"] = contacts
 
     closure = _cat(rounds, "closure_date")
-    out.frames["referrals"] = pd.DataFrame({
-        "referral_id": rid,
-        "person": child,
-        "contact_id": rid,
-        "referral_date": _cat(rounds, "referral_date"),
-        "source_code": _cat(rounds, "source"),
-        "primary_need_code": _cat(rounds, "primary_need"),
-        "nfa": _cat(rounds, "nfa"),
-        "closure_date": closure,
-        "closure_reason": _cat(rounds, "closure_reason"),
-        "_visible": _cat(rounds, "referral_date"),
-        "_until": closure,
-    })
+    out.frames["referrals"] = pd.DataFrame(
+        {
+            "referral_id": rid,
+            "person": child,
+            "contact_id": rid,
+            "referral_date": _cat(rounds, "referral_date"),
+            "source_code": _cat(rounds, "source"),
+            "primary_need_code": _cat(rounds, "primary_need"),
+            "nfa": _cat(rounds, "nfa"),
+            "closure_date": closure,
+            "closure_reason": _cat(rounds, "closure_reason"),
+            "_visible": _cat(rounds, "referral_date"),
+            "_until": closure,
+        }
+    )
     # Every record of a referral stays in a delivery as long as the referral does.
     ref_until = closure
 
     assessed = _cat(rounds, "assessed")
-    factors = _factors(rng, outcome[assessed],
-                       [pop.hh_factor[k][hh[assessed]] for k in
-                        ("neglect", "domestic_abuse", "mental_health", "substance_misuse")])
-    out.frames["assessments"] = pd.DataFrame({
-        "assessment_id": rid[assessed],
-        "referral_id": rid[assessed],
-        "person": child[assessed],
-        "start_date": _cat(rounds, "assessment_start")[assessed],
-        "authorised_date": _cat(rounds, "assessment_authorised")[assessed],
-        "factors": factors,
-        "_visible": _cat(rounds, "assessment_start")[assessed],
-        "_until": ref_until[assessed],
-    })
+    factors = _factors(
+        rng,
+        outcome[assessed],
+        [
+            pop.hh_factor[k][hh[assessed]]
+            for k in ("neglect", "domestic_abuse", "mental_health", "substance_misuse")
+        ],
+    )
+    out.frames["assessments"] = pd.DataFrame(
+        {
+            "assessment_id": rid[assessed],
+            "referral_id": rid[assessed],
+            "person": child[assessed],
+            "start_date": _cat(rounds, "assessment_start")[assessed],
+            "authorised_date": _cat(rounds, "assessment_authorised")[assessed],
+            "factors": factors,
+            "_visible": _cat(rounds, "assessment_start")[assessed],
+            "_until": ref_until[assessed],
+        }
+    )
 
     s47 = _cat(rounds, "s47")
-    out.frames["s47_enquiries"] = pd.DataFrame({
-        "s47_id": rid[s47],
-        "referral_id": rid[s47],
-        "person": child[s47],
-        "strategy_discussion_date": _cat(rounds, "strategy_discussion_date")[s47],
-        "start_date": _cat(rounds, "s47_start")[s47],
-        "icpc_date": _cat(rounds, "icpc_date")[s47],
-        "_icpc_not_required_from": _cat(rounds, "icpc_not_required_from")[s47],
-        "_visible": _cat(rounds, "strategy_discussion_date")[s47],
-        "_until": ref_until[s47],
-    })
+    out.frames["s47_enquiries"] = pd.DataFrame(
+        {
+            "s47_id": rid[s47],
+            "referral_id": rid[s47],
+            "person": child[s47],
+            "strategy_discussion_date": _cat(rounds, "strategy_discussion_date")[s47],
+            "start_date": _cat(rounds, "s47_start")[s47],
+            "icpc_date": _cat(rounds, "icpc_date")[s47],
+            "_icpc_not_required_from": _cat(rounds, "icpc_not_required_from")[s47],
+            "_visible": _cat(rounds, "strategy_discussion_date")[s47],
+            "_until": ref_until[s47],
+        }
+    )
 
     cin = _cat(rounds, "cin")
-    out.frames["cin_plans"] = pd.DataFrame({
-        "cin_plan_id": rid[cin],
-        "referral_id": rid[cin],
-        "person": child[cin],
-        "start_date": _cat(rounds, "cin_start")[cin],
-        "end_date": _cat(rounds, "cin_end")[cin],
-        "_visible": _cat(rounds, "cin_start")[cin],
-        "_until": ref_until[cin],
-    })
+    out.frames["cin_plans"] = pd.DataFrame(
+        {
+            "cin_plan_id": rid[cin],
+            "referral_id": rid[cin],
+            "person": child[cin],
+            "start_date": _cat(rounds, "cin_start")[cin],
+            "end_date": _cat(rounds, "cin_end")[cin],
+            "_visible": _cat(rounds, "cin_start")[cin],
+            "_until": ref_until[cin],
+        }
+    )
 
     cp = _cat(rounds, "cp")
-    cp_frame = pd.DataFrame({
-        "cp_plan_id": rid[cp],
-        "referral_id": rid[cp],
-        "person": child[cp],
-        "start_date": _cat(rounds, "cp_start")[cp],
-        "end_date": _cat(rounds, "cp_end")[cp],
-        "initial_category": _cat(rounds, "cp_initial")[cp],
-        "latest_category": _cat(rounds, "cp_latest")[cp],
-        "_category_change": _cat(rounds, "cp_change_day")[cp],
-        "_visible": _cat(rounds, "cp_start")[cp],
-        "_until": ref_until[cp],
-    })
+    cp_frame = pd.DataFrame(
+        {
+            "cp_plan_id": rid[cp],
+            "referral_id": rid[cp],
+            "person": child[cp],
+            "start_date": _cat(rounds, "cp_start")[cp],
+            "end_date": _cat(rounds, "cp_end")[cp],
+            "initial_category": _cat(rounds, "cp_initial")[cp],
+            "latest_category": _cat(rounds, "cp_latest")[cp],
+            "_category_change": _cat(rounds, "cp_change_day")[cp],
+            "_visible": _cat(rounds, "cp_start")[cp],
+            "_until": ref_until[cp],
+        }
+    )
     out.frames["cp_plans"] = cp_frame
     out.cp = cp_frame
     out.s47 = out.frames["s47_enquiries"]
 
     cla = _cat(rounds, "cla")
     out.frames["cla_episodes"], out.cla = _cla_episodes(
-        rng, child[cla], _cat(rounds, "cla_start")[cla], _cat(rounds, "cla_end")[cla], model,
-        id_base)
-    out.frames["missing_episodes"] = _missing(rng, pop, children, timeline, model, practice,
-                                              out.cla, id_base)
+        rng,
+        child[cla],
+        _cat(rounds, "cla_start")[cla],
+        _cat(rounds, "cla_end")[cla],
+        model,
+        id_base,
+    )
+    out.frames["missing_episodes"] = _missing(
+        rng, pop, children, timeline, model, practice, out.cla, id_base
+    )
     out.missing = out.frames["missing_episodes"]
     out.frames["family_hub"] = _family_hub(rng, pop, children, cp_frame, practice)
     out.frames["neglect_tools"] = _neglect_tools(rng, cp_frame, practice, id_base)
@@ -351,8 +438,11 @@ def _assemble(rng, rounds, children, pop, timeline, model, practice, id_base) ->
 def _other_contacts(rng, pop, children, timeline, model, id_base) -> pd.DataFrame:
     """Contacts that ended at the front door (no referral)."""
     tier = pop.hh_tier[pop.hh[children]]
-    rate = (np.array(model["referral_per_year_by_tier"])[tier] *
-            model["other_contacts_per_referral"] / YEAR)
+    rate = (
+        np.array(model["referral_per_year_by_tier"])[tier]
+        * model["other_contacts_per_referral"]
+        / YEAR
+    )
     birth = pop.birth[children]
     start = np.maximum(timeline.start, birth - 100)
     stop = np.minimum(timeline.last, birth + int(18 * YEAR))
@@ -365,16 +455,19 @@ def _other_contacts(rng, pop, children, timeline, model, id_base) -> pd.DataFram
     fast = rng.random(n) < model["contact_decision_within_24h"]
     delay = np.where(fast, _uniform(rng, 20, 24 * 60, n), _uniform(rng, 24 * 60 + 1, 96 * 60, n))
     neglect = pop.hh_factor["neglect"][pop.hh[person]]
-    return pd.DataFrame({
-        "contact_id": id_base + np.arange(n, dtype=np.int64),
-        "person": person,
-        "contact_datetime": dt,
-        "source_code": rng.choice(len(REFERRAL_SOURCE), n,
-                                  p=_SOURCE_SHARE / _SOURCE_SHARE.sum()),
-        "neglect_factor": rng.random(n) < np.where(neglect, 0.45, 0.08),
-        "decision_datetime": dt + delay,
-        "outcome": rng.choice(3, n, p=[0.35, 0.40, 0.25]),
-    })
+    return pd.DataFrame(
+        {
+            "contact_id": id_base + np.arange(n, dtype=np.int64),
+            "person": person,
+            "contact_datetime": dt,
+            "source_code": rng.choice(
+                len(REFERRAL_SOURCE), n, p=_SOURCE_SHARE / _SOURCE_SHARE.sum()
+            ),
+            "neglect_factor": rng.random(n) < np.where(neglect, 0.45, 0.08),
+            "decision_datetime": dt + delay,
+            "outcome": rng.choice(3, n, p=[0.35, 0.40, 0.25]),
+        }
+    )
 
 
 def _cla_episodes(rng, child, start, end, model, id_base):
@@ -393,26 +486,33 @@ def _cla_episodes(rng, child, start, end, model, id_base):
     first = order == 0
     neglect_need = rng.random(n) < model["cla_neglect_category_of_need"]
     need = np.where(neglect_need, 0, rng.integers(1, 8, n))
-    legal_first = rng.choice(len(LEGAL_STATUS), n,
-                             p=[0.05, 0.40, 0.0, 0.05, 0.35, 0.0, 0.0, 0.06, 0.06, 0.0, 0.01,
-                                0.01, 0.01])
-    legal = np.where(first, legal_first[idx], np.where(rng.random(len(idx)) < 0.6, 0,
-                                                     legal_first[idx]))
-    ceased_final = rng.choice([0, 1, 2, 14, 16, 17, 19, 20], n,
-                              p=[0.10, 0.04, 0.15, 0.35, 0.12, 0.08, 0.08, 0.08])
-    episodes = pd.DataFrame({
-        "episode_id": id_base + np.arange(len(idx), dtype=np.int64) + 5_000_000,
-        "person": child[idx],
-        "start_date": e_start,
-        "end_date": e_end,
-        "reason_new_episode": np.where(first, 0, rng.choice([1, 2, 3], len(idx),
-                                                           p=[0.3, 0.6, 0.1])),
-        "legal_status": legal,
-        "category_of_need": need[idx],
-        "reason_ceased": np.where(last, ceased_final[idx], 21),
-        "_visible": e_start,
-        "_until": e_end,
-    })
+    legal_first = rng.choice(
+        len(LEGAL_STATUS),
+        n,
+        p=[0.05, 0.40, 0.0, 0.05, 0.35, 0.0, 0.0, 0.06, 0.06, 0.0, 0.01, 0.01, 0.01],
+    )
+    legal = np.where(
+        first, legal_first[idx], np.where(rng.random(len(idx)) < 0.6, 0, legal_first[idx])
+    )
+    ceased_final = rng.choice(
+        [0, 1, 2, 14, 16, 17, 19, 20], n, p=[0.10, 0.04, 0.15, 0.35, 0.12, 0.08, 0.08, 0.08]
+    )
+    episodes = pd.DataFrame(
+        {
+            "episode_id": id_base + np.arange(len(idx), dtype=np.int64) + 5_000_000,
+            "person": child[idx],
+            "start_date": e_start,
+            "end_date": e_end,
+            "reason_new_episode": np.where(
+                first, 0, rng.choice([1, 2, 3], len(idx), p=[0.3, 0.6, 0.1])
+            ),
+            "legal_status": legal,
+            "category_of_need": need[idx],
+            "reason_ceased": np.where(last, ceased_final[idx], 21),
+            "_visible": e_start,
+            "_until": e_end,
+        }
+    )
     return episodes, periods
 
 
@@ -437,26 +537,33 @@ def _missing(rng, pop, children, timeline, model, practice, cla, id_base) -> pd.
     timely = rng.random(n) < practice["rhi_within_72_hours"]
     late = rng.random(n) < 0.5
     end_day = end_dt // DAY_MINUTES
-    completed = np.where(timely, end_day + rng.integers(0, 4, n),
-                         np.where(late, end_day + rng.integers(4, 15, n), NAT))
+    completed = np.where(
+        timely,
+        end_day + rng.integers(0, 4, n),
+        np.where(late, end_day + rng.integers(4, 15, n), NAT),
+    )
     completed = np.where(offered == 1, completed, NAT)
-    return pd.DataFrame({
-        "missing_id": id_base + np.arange(n, dtype=np.int64) + 7_000_000,
-        "person": person,
-        "start_datetime": start_dt,
-        "end_datetime": end_dt,
-        "rhi_offered": offered,
-        "rhi_completed_date": completed,
-        "_visible": day,
-        "_until": end_day,
-    })
+    return pd.DataFrame(
+        {
+            "missing_id": id_base + np.arange(n, dtype=np.int64) + 7_000_000,
+            "person": person,
+            "start_datetime": start_dt,
+            "end_datetime": end_dt,
+            "rhi_offered": offered,
+            "rhi_completed_date": completed,
+            "_visible": day,
+            "_until": end_day,
+        }
+    )
 
 
 def _family_hub(rng, pop, children, cp, practice) -> pd.DataFrame:
     """One registration per child; attendance every three weeks until the family stops."""
     birth = pop.birth
-    neglect_cp = cp[(cp["initial_category"] == 0) &
-                    (cp["start_date"] < birth[cp["person"].to_numpy()] + int(6 * YEAR))]
+    neglect_cp = cp[
+        (cp["initial_category"] == 0)
+        & (cp["start_date"] < birth[cp["person"].to_numpy()] + int(6 * YEAR))
+    ]
     first_plan = neglect_cp.groupby("person")["start_date"].min()
     registered = np.full(len(birth), NAT)
     stop = np.full(len(birth), NAT)
@@ -472,13 +579,15 @@ def _family_hub(rng, pop, children, cp, practice) -> pd.DataFrame:
     registered[o] = birth[o] + rng.integers(20, int(4 * YEAR), len(o))
     stop[o] = registered[o] + rng.integers(30, 900, len(o))
     person = np.flatnonzero(registered != NAT)
-    return pd.DataFrame({
-        "person": person,
-        "registered_date": registered[person],
-        "_attend_until": stop[person],
-        "_visible": registered[person],
-        "_until": np.minimum(stop[person], registered[person] + int(7 * YEAR)),
-    })
+    return pd.DataFrame(
+        {
+            "person": person,
+            "registered_date": registered[person],
+            "_attend_until": stop[person],
+            "_visible": registered[person],
+            "_until": np.minimum(stop[person], registered[person] + int(7 * YEAR)),
+        }
+    )
 
 
 def _neglect_tools(rng, cp, practice, id_base) -> pd.DataFrame:
@@ -487,13 +596,15 @@ def _neglect_tools(rng, cp, practice, id_base) -> pd.DataFrame:
     neg = neg[used]
     n = len(neg)
     day = neg["start_date"].to_numpy() + rng.integers(-60, 75, n)
-    return pd.DataFrame({
-        "tool_id": id_base + np.arange(n, dtype=np.int64) + 9_000_000,
-        "person": neg["person"].to_numpy(),
-        "completing_agency": rng.choice([0, 1, 2, 4, 5], n, p=[0.7, 0.15, 0.03, 0.1, 0.02]),
-        "tool": np.where(rng.random(n) < 0.9, 0, 1),
-        "completed_date": day,
-        "overall_grade": rng.choice([1, 2, 3, 4], n, p=[0.1, 0.35, 0.4, 0.15]),
-        "_visible": day,
-        "_until": day,
-    })
+    return pd.DataFrame(
+        {
+            "tool_id": id_base + np.arange(n, dtype=np.int64) + 9_000_000,
+            "person": neg["person"].to_numpy(),
+            "completing_agency": rng.choice([0, 1, 2, 4, 5], n, p=[0.7, 0.15, 0.03, 0.1, 0.02]),
+            "tool": np.where(rng.random(n) < 0.9, 0, 1),
+            "completed_date": day,
+            "overall_grade": rng.choice([1, 2, 3, 4], n, p=[0.1, 0.35, 0.4, 0.15]),
+            "_visible": day,
+            "_until": day,
+        }
+    )

@@ -35,8 +35,9 @@ def deliver_all(result, landing: Path, key: bytes, key_id: str, progress=None) -
         (ref / name).write_bytes(data)
     manifests = []
     for i, d in enumerate(result.deliveries):
-        manifest = pseudonymise_delivery(result.raw_dir(), d.agency, d.extract_date, landing,
-                                         key, key_id)
+        manifest = pseudonymise_delivery(
+            result.raw_dir(), d.agency, d.extract_date, landing, key, key_id
+        )
         if d.schema_drift:
             _drift(manifest)
         arrival = dt.datetime.combine(d.arrival_date, dt.time(9, 0)).timestamp()

@@ -82,8 +82,14 @@ def _deliveries(settings: Settings, seed: int, dates: list[dt.date]) -> tuple[De
     return tuple(out)
 
 
-def generate(settings: Settings, seed: int, extract_date: dt.date, deliveries: int,
-             out_dir: Path, progress: Callable[[str, int, int], None] | None = None) -> Generated:
+def generate(
+    settings: Settings,
+    seed: int,
+    extract_date: dt.date,
+    deliveries: int,
+    out_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Generated:
     import duckdb
 
     dates = month_ends(extract_date, deliveries)
@@ -107,8 +113,9 @@ def generate(settings: Settings, seed: int, extract_date: dt.date, deliveries: i
         parts = CsvParts(con, Path(work))
         hh_offset = person_offset = 0
         for chunk, size in enumerate(sizes):
-            world = simulate_world(settings, seed, chunk, size, hh_offset, person_offset,
-                                   timeline, nhs_pool)
+            world = simulate_world(
+                settings, seed, chunk, size, hh_offset, person_offset, timeline, nhs_pool
+            )
             hh_offset += size
             person_offset += len(world.pop.birth)
             _count_population(world.pop, years, population)
@@ -117,15 +124,31 @@ def generate(settings: Settings, seed: int, extract_date: dt.date, deliveries: i
                 for agency in AGENCIES:
                     frames = cut(world, agency, day, timeline, settings.localities)
                     rng = np.random.default_rng([seed, chunk, day, AGENCIES.index(agency)])
-                    defects.extend(consistency_breaches(
-                        rng, agency, frames, day, settings.defects["consistency_breach"],
-                        prefix_of))
+                    defects.extend(
+                        consistency_breaches(
+                            rng,
+                            agency,
+                            frames,
+                            day,
+                            settings.defects["consistency_breach"],
+                            prefix_of,
+                        )
+                    )
                     links.append(_links(world, agency, frames["persons"]))
                     for name, frame in frames.items():
                         target = raw / agency / f"{agency}__{name}__{stamp}.csv"
                         table = parts.stage(agency, name, frame, target)
-                        defects.extend(row_defects(rng, con, table, agency, name,
-                                                   settings.defects))
+                        defects.extend(
+                            row_defects(
+                                rng,
+                                con,
+                                table,
+                                agency,
+                                name,
+                                settings.defects,
+                                to_date(day).isoformat(),
+                            )
+                        )
                         parts.flush(table, target)
                     done += 1
                     if progress:
@@ -156,43 +179,76 @@ def _links(world, agency: str, persons: pd.DataFrame) -> pd.DataFrame:
     order = np.argsort(ids)
     person = order[np.searchsorted(ids[order], persons["person_id"].to_numpy())]
     canonical = np.array(word_list("surnames"), dtype=object)[pop.surname[person]]
-    return pd.DataFrame({
-        "agency": agency,
-        "person_id": prefix_of(agency, "person_id") + persons["person_id"].astype(str),
-        "true_person_id": pd.Series(pop.person_global[person]).map("TP{:09d}".format),
-        "household": pd.Series(pop.hh_global[pop.hh[person]]).map("HH{:08d}".format),
-        "role": pd.Series(pop.role[person]).map(ROLE),
-        "nhs_number_held": np.where(persons["nhs_number"].notna(), "Y", "N"),
-        "name_variant": np.where(persons["surname"].to_numpy() != canonical, "Y", "N"),
-    })
+    return pd.DataFrame(
+        {
+            "agency": agency,
+            "person_id": prefix_of(agency, "person_id") + persons["person_id"].astype(str),
+            "true_person_id": pd.Series(pop.person_global[person]).map("TP{:09d}".format),
+            "household": pd.Series(pop.hh_global[pop.hh[person]]).map("HH{:08d}".format),
+            "role": pd.Series(pop.role[person]).map(ROLE),
+            "nhs_number_held": np.where(persons["nhs_number"].notna(), "Y", "N"),
+            "name_variant": np.where(persons["surname"].to_numpy() != canonical, "Y", "N"),
+        }
+    )
 
 
 def _write_reference(folder: Path, settings: Settings, years, population) -> None:
     places = word_list("places")
-    names = [places[i % len(places)] + ("" if i < len(places) else f" {i // len(places) + 1}")
-             for i in range(settings.localities)]
-    write_small_csv(folder / "localities.csv", pd.DataFrame({
-        "locality_code": [f"L{i + 1:02d}" for i in range(settings.localities)],
-        "locality_name": [n.title() for n in names],
-    }))
-    y, loc, age = np.meshgrid(np.arange(len(years)), np.arange(settings.localities),
-                              np.arange(18), indexing="ij")
-    write_small_csv(folder / "population.csv", pd.DataFrame({
-        "mid_year": np.array(years)[y.ravel()],
-        "locality_code": [f"L{i + 1:02d}" for i in loc.ravel()],
-        "age": age.ravel(),
-        "population": population.ravel(),
-    }))
+    names = [
+        places[i % len(places)] + ("" if i < len(places) else f" {i // len(places) + 1}")
+        for i in range(settings.localities)
+    ]
+    write_small_csv(
+        folder / "localities.csv",
+        pd.DataFrame(
+            {
+                "locality_code": [f"L{i + 1:02d}" for i in range(settings.localities)],
+                "locality_name": [n.title() for n in names],
+            }
+        ),
+    )
+    y, loc, age = np.meshgrid(
+        np.arange(len(years)), np.arange(settings.localities), np.arange(18), indexing="ij"
+    )
+    write_small_csv(
+        folder / "population.csv",
+        pd.DataFrame(
+            {
+                "mid_year": np.array(years)[y.ravel()],
+                "locality_code": [f"L{i + 1:02d}" for i in loc.ravel()],
+                "age": age.ravel(),
+                "population": population.ravel(),
+            }
+        ),
+    )
 
 
 def _write_truth(folder: Path, links, defects, deliveries) -> None:
-    person_links = (pd.concat(links, ignore_index=True).drop_duplicates(["agency", "person_id"])
-                    .sort_values(["agency", "person_id"], kind="stable"))
+    person_links = (
+        pd.concat(links, ignore_index=True)
+        .drop_duplicates(["agency", "person_id"])
+        .sort_values(["agency", "person_id"], kind="stable")
+    )
     write_small_csv(folder / "person_links.csv", person_links)
-    write_small_csv(folder / "defects.csv", pd.DataFrame(
-        [d.__dict__ for d in defects],
-        columns=["agency", "entity", "record_id", "defect", "detail"]))
-    write_small_csv(folder / "deliveries.csv", pd.DataFrame([{
-        "agency": d.agency, "extract_date": d.extract_date.isoformat(),
-        "arrival_date": d.arrival_date.isoformat(), "late": "Y" if d.late else "N",
-        "schema_drift": "Y" if d.schema_drift else "N"} for d in deliveries]))
+    write_small_csv(
+        folder / "defects.csv",
+        pd.DataFrame(
+            [d.__dict__ for d in defects],
+            columns=["extract_date", "agency", "entity", "record_id", "defect", "detail"],
+        ),
+    )
+    write_small_csv(
+        folder / "deliveries.csv",
+        pd.DataFrame(
+            [
+                {
+                    "agency": d.agency,
+                    "extract_date": d.extract_date.isoformat(),
+                    "arrival_date": d.arrival_date.isoformat(),
+                    "late": "Y" if d.late else "N",
+                    "schema_drift": "Y" if d.schema_drift else "N",
+                }
+                for d in deliveries
+            ]
+        ),
+    )

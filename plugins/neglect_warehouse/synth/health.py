@@ -13,13 +13,22 @@ from neglect_warehouse.synth.csc import DAY_MINUTES, CscRecords
 from neglect_warehouse.synth.population import CHILD, MOTHER, PARTNER, Population
 from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline
 
-SERVICE = ["HEALTH_VISITING", "SCHOOL_NURSING", "GP", "CAMHS", "DENTAL", "PAEDIATRICS",
-           "MIDWIFERY"]
-APPOINTMENT_TYPE = ["NEW_BIRTH_VISIT", "REVIEW_6_8_WEEK", "REVIEW_12_MONTH", "REVIEW_2_YEAR",
-                    "ICPC_HEALTH_ASSESSMENT", "ROUTINE"]
+SERVICE = ["HEALTH_VISITING", "SCHOOL_NURSING", "GP", "CAMHS", "DENTAL", "PAEDIATRICS", "MIDWIFERY"]
+APPOINTMENT_TYPE = [
+    "NEW_BIRTH_VISIT",
+    "REVIEW_6_8_WEEK",
+    "REVIEW_12_MONTH",
+    "REVIEW_2_YEAR",
+    "ICPC_HEALTH_ASSESSMENT",
+    "ROUTINE",
+]
 OUTCOME = ["ATTENDED", "WAS_NOT_BROUGHT", "CANCELLED_BY_FAMILY", "CANCELLED_BY_SERVICE"]
-REVIEW_DUE_DAYS = {"NEW_BIRTH_VISIT": 14, "REVIEW_6_8_WEEK": 56, "REVIEW_12_MONTH": 365,
-                   "REVIEW_2_YEAR": 913}
+REVIEW_DUE_DAYS = {
+    "NEW_BIRTH_VISIT": 14,
+    "REVIEW_6_8_WEEK": 56,
+    "REVIEW_12_MONTH": 365,
+    "REVIEW_2_YEAR": 913,
+}
 FOREVER = np.iinfo(np.int64).max // 2
 
 
@@ -36,8 +45,15 @@ def _on_neglect_plan(csc: CscRecords, person: np.ndarray, day: np.ndarray) -> np
     return result
 
 
-def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, model: dict,
-                    practice: dict, id_base: int) -> dict[str, pd.DataFrame]:
+def simulate_health(
+    rng,
+    pop: Population,
+    csc: CscRecords,
+    timeline: Timeline,
+    model: dict,
+    practice: dict,
+    id_base: int,
+) -> dict[str, pd.DataFrame]:
     children = pop.children
     birth = pop.birth[children]
     known = csc.known_from
@@ -46,8 +62,9 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
     # Mandated health-visiting reviews for children born in the simulated period.
     born = children[birth >= timeline.start]
     rows = []
-    for t, review in enumerate(("NEW_BIRTH_VISIT", "REVIEW_6_8_WEEK", "REVIEW_12_MONTH",
-                                "REVIEW_2_YEAR")):
+    for t, review in enumerate(
+        ("NEW_BIRTH_VISIT", "REVIEW_6_8_WEEK", "REVIEW_12_MONTH", "REVIEW_2_YEAR")
+    ):
         due = pop.birth[born] + REVIEW_DUE_DAYS[review]
         n = len(born)
         p = np.full(n, model["hv_on_time"][review])
@@ -62,8 +79,7 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
         m = len(rebook)
         re_day = first[missed_first] + rng.integers(7, 45, m)
         re_outcome = np.where(rng.random(m) < 0.8, 0, 1)
-        rows.append((rebook, np.full(m, t), np.full(m, 0), re_day, due[missed_first],
-                     re_outcome))
+        rows.append((rebook, np.full(m, t), np.full(m, 0), re_day, due[missed_first], re_outcome))
 
     # ICPC health assessments, requested on the ICPC date.
     s47 = csc.s47
@@ -74,8 +90,15 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
     timely = rng.random(n) < practice["icpc_health_assessment_within_10_days"]
     scheduled = requested + np.where(timely, rng.integers(1, 11, n), rng.integers(11, 40, n))
     outcome = np.where(rng.random(n) < 0.9, 0, rng.choice([1, 2, 3], n))
-    icpc_rows = (person, np.full(n, 4), np.full(n, 5), scheduled, np.full(n, NAT), outcome,
-                 requested)
+    icpc_rows = (
+        person,
+        np.full(n, 4),
+        np.full(n, 5),
+        scheduled,
+        np.full(n, NAT),
+        outcome,
+        requested,
+    )
 
     # Routine appointments: 'was not brought' more often for children known to CSC.
     start = np.maximum(timeline.first_window, birth)
@@ -90,11 +113,15 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
     known_then = (known[person] != NAT) & (known[person] <= day)
     p_wnb = np.where(known_then, odds / (1 + odds), base)
     u = rng.random(n)
-    outcome = np.where(u < p_wnb, 1, np.where(u < p_wnb + 0.04, 2, np.where(u < p_wnb + 0.07, 3,
-                                                                             0)))
+    outcome = np.where(
+        u < p_wnb, 1, np.where(u < p_wnb + 0.04, 2, np.where(u < p_wnb + 0.07, 3, 0))
+    )
     age = (day - pop.birth[person]) / YEAR
-    service = np.where(age < 5, rng.choice([0, 2, 4, 5], n, p=[0.3, 0.5, 0.1, 0.1]),
-                       rng.choice([1, 2, 3, 4, 5], n, p=[0.15, 0.5, 0.05, 0.2, 0.1]))
+    service = np.where(
+        age < 5,
+        rng.choice([0, 2, 4, 5], n, p=[0.3, 0.5, 0.1, 0.1]),
+        rng.choice([1, 2, 3, 4, 5], n, p=[0.15, 0.5, 0.05, 0.2, 0.1]),
+    )
     routine_rows = (person, np.full(n, 5), service, day, np.full(n, NAT), outcome)
 
     def stack(parts, with_requested=False):
@@ -102,19 +129,21 @@ def simulate_health(rng, pop: Population, csc: CscRecords, timeline: Timeline, m
         return [np.concatenate(c) for c in cols]
 
     p_hv, t_hv, s_hv, d_hv, due_hv, o_hv = stack(rows)
-    appointments = pd.DataFrame({
-        "person": np.concatenate([p_hv, icpc_rows[0], routine_rows[0]]),
-        "service": np.concatenate([s_hv, icpc_rows[2], routine_rows[2]]),
-        "appointment_type": np.concatenate([t_hv, icpc_rows[1], routine_rows[1]]),
-        "requested_date": np.concatenate([np.full(len(p_hv), NAT), icpc_rows[6],
-                                          np.full(len(routine_rows[0]), NAT)]),
-        "due_date": np.concatenate([due_hv, icpc_rows[4], routine_rows[4]]),
-        "scheduled_date": np.concatenate([d_hv, icpc_rows[3], routine_rows[3]]),
-        "outcome": np.concatenate([o_hv, icpc_rows[5], routine_rows[5]]),
-    })
+    appointments = pd.DataFrame(
+        {
+            "person": np.concatenate([p_hv, icpc_rows[0], routine_rows[0]]),
+            "service": np.concatenate([s_hv, icpc_rows[2], routine_rows[2]]),
+            "appointment_type": np.concatenate([t_hv, icpc_rows[1], routine_rows[1]]),
+            "requested_date": np.concatenate(
+                [np.full(len(p_hv), NAT), icpc_rows[6], np.full(len(routine_rows[0]), NAT)]
+            ),
+            "due_date": np.concatenate([due_hv, icpc_rows[4], routine_rows[4]]),
+            "scheduled_date": np.concatenate([d_hv, icpc_rows[3], routine_rows[3]]),
+            "outcome": np.concatenate([o_hv, icpc_rows[5], routine_rows[5]]),
+        }
+    )
     appointments = appointments.sort_values(["scheduled_date", "person"], kind="stable")
-    appointments.insert(0, "appointment_id",
-                        id_base + np.arange(len(appointments), dtype=np.int64))
+    appointments.insert(0, "appointment_id", id_base + np.arange(len(appointments), dtype=np.int64))
     # An appointment is in the extract once booked (about three weeks ahead).
     appointments["_visible"] = appointments["scheduled_date"] - 21
     appointments["_until"] = appointments["scheduled_date"]
@@ -142,15 +171,17 @@ def _ed(rng, pop, children, timeline, model, id_base):
     p_concern = np.array([0.01, 0.04, 0.12, 0.25])[pop.hh_tier[pop.hh[person]]]
     concern = rng.random(n) < p_concern
     arrival = day * DAY_MINUTES + rng.integers(0, DAY_MINUTES, n)
-    return pd.DataFrame({
-        "attendance_id": id_base + np.arange(n, dtype=np.int64) + 2_000_000,
-        "person": person,
-        "arrival_datetime": arrival,
-        "safeguarding_concern": concern,
-        "referred_to_csc": concern & (rng.random(n) < 0.5),
-        "_visible": day,
-        "_until": day,
-    })
+    return pd.DataFrame(
+        {
+            "attendance_id": id_base + np.arange(n, dtype=np.int64) + 2_000_000,
+            "person": person,
+            "arrival_datetime": arrival,
+            "safeguarding_concern": concern,
+            "referred_to_csc": concern & (rng.random(n) < 0.5),
+            "_visible": day,
+            "_until": day,
+        }
+    )
 
 
 def _antenatal(rng, pop, csc, timeline, practice, id_base):
@@ -164,20 +195,26 @@ def _antenatal(rng, pop, csc, timeline, practice, id_base):
     tier = pop.hh_tier[pop.hh[sel]]
     concern = rng.random(n) < np.array([0.01, 0.10, 0.45, 0.80])[tier]
     notified_early = rng.random(n) < practice["health_visitor_notified_before_birth"]
-    notified = np.where(notified_early, booking + ((edd - booking) * rng.random(n)).astype(
-        np.int64), np.where(rng.random(n) < 0.7, edd + rng.integers(1, 40, n), NAT))
+    notified = np.where(
+        notified_early,
+        booking + ((edd - booking) * rng.random(n)).astype(np.int64),
+        np.where(rng.random(n) < 0.7, edd + rng.integers(1, 40, n), NAT),
+    )
     mother = pop.hh_mother[pop.hh[sel]]
-    return pd.DataFrame({
-        "booking_id": id_base + np.arange(n, dtype=np.int64) + 8_000_000,
-        "person": mother,
-        "booking_date": booking,
-        "expected_delivery_date": edd,
-        "safeguarding_concern": concern,
-        "health_visitor_notified_date": np.where(concern, notified,
-                                                 np.where(rng.random(n) < 0.5, notified, NAT)),
-        "_visible": booking,
-        "_until": edd,
-    })
+    return pd.DataFrame(
+        {
+            "booking_id": id_base + np.arange(n, dtype=np.int64) + 8_000_000,
+            "person": mother,
+            "booking_date": booking,
+            "expected_delivery_date": edd,
+            "safeguarding_concern": concern,
+            "health_visitor_notified_date": np.where(
+                concern, notified, np.where(rng.random(n) < 0.5, notified, NAT)
+            ),
+            "_visible": booking,
+            "_until": edd,
+        }
+    )
 
 
 def _child_records(rng, pop, csc, practice):
@@ -190,20 +227,26 @@ def _child_records(rng, pop, csc, practice):
     flagged = rng.random(len(first_cp)) < 0.75
     flag_from[first_cp.index.to_numpy()[flagged]] = first_cp.to_numpy()[flagged] + 14
     parts = []
-    for service, opened, closed in ((2, birth + 10, birth + int(18 * YEAR)),
-                                    (0, birth + 10, birth + int(5 * YEAR)),
-                                    (1, birth + int(5 * YEAR), birth + int(18 * YEAR))):
+    for service, opened, closed in (
+        (2, birth + 10, birth + int(18 * YEAR)),
+        (0, birth + 10, birth + int(5 * YEAR)),
+        (1, birth + int(5 * YEAR), birth + int(18 * YEAR)),
+    ):
         n = len(children)
-        parts.append(pd.DataFrame({
-            "person": children,
-            "service": np.full(n, service),
-            "record_opened_date": opened,
-            "significant_adults_recorded": rng.random(n) <
-            practice["health_significant_adults_recorded"],
-            "_flag_from": flag_from[children],
-            "_visible": opened,
-            "_until": closed,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "person": children,
+                    "service": np.full(n, service),
+                    "record_opened_date": opened,
+                    "significant_adults_recorded": rng.random(n)
+                    < practice["health_significant_adults_recorded"],
+                    "_flag_from": flag_from[children],
+                    "_visible": opened,
+                    "_until": closed,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -213,21 +256,31 @@ def _adult_episodes(rng, pop, timeline, id_base):
     mh = pop.hh_factor["mental_health"][hh]
     sm = pop.hh_factor["substance_misuse"][hh]
     parts = []
-    for service, has in ((0, mh & ((pop.role[adults] == MOTHER) | (rng.random(len(adults)) < 0.3))),
-                         (1, sm & ((pop.role[adults] == PARTNER) | (rng.random(len(adults)) < 0.4)))):
+    for service, has in (
+        (0, mh & ((pop.role[adults] == MOTHER) | (rng.random(len(adults)) < 0.3))),
+        (1, sm & ((pop.role[adults] == PARTNER) | (rng.random(len(adults)) < 0.4))),
+    ):
         who = adults[has]
         count = rng.integers(1, 3, len(who))
         person = np.repeat(who, count)
         n = len(person)
         start = rng.integers(timeline.start, timeline.last, n)
         end = start + np.exp(rng.normal(np.log(240), 0.7, n)).astype(np.int64)
-        parts.append(pd.DataFrame({"person": person, "service": np.full(n, service),
-                                   "start_date": start, "end_date": end,
-                                   "child_risk_reviewed": rng.random(n) < 0.6}))
-    episodes = pd.concat(parts, ignore_index=True).sort_values(["start_date", "person"],
-                                                               kind="stable")
-    episodes.insert(0, "episode_id", id_base + np.arange(len(episodes), dtype=np.int64) +
-                    6_000_000)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "person": person,
+                    "service": np.full(n, service),
+                    "start_date": start,
+                    "end_date": end,
+                    "child_risk_reviewed": rng.random(n) < 0.6,
+                }
+            )
+        )
+    episodes = pd.concat(parts, ignore_index=True).sort_values(
+        ["start_date", "person"], kind="stable"
+    )
+    episodes.insert(0, "episode_id", id_base + np.arange(len(episodes), dtype=np.int64) + 6_000_000)
     episodes["_visible"] = episodes["start_date"]
     episodes["_until"] = episodes["end_date"]
     return episodes.reset_index(drop=True)

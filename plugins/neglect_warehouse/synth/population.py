@@ -19,10 +19,31 @@ from neglect_warehouse.synth.timeline import YEAR, Timeline
 
 CHILD, MOTHER, PARTNER = 0, 1, 2
 FACTORS = ("neglect", "domestic_abuse", "mental_health", "substance_misuse", "probation")
-ETHNICITY = ["WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-             "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"]
-_ETHNICITY_SHARE = np.array([70, 0.5, 0.1, 6, 0.3, 1.5, 0.8, 1.2, 1.2, 2.5, 3, 1, 1.4, 0.8,
-                             3, 0.5, 0.6, 1.8, 0.3, 3.5])
+ETHNICITY = [
+    "WBRI",
+    "WIRI",
+    "WIRT",
+    "WOTH",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
+]
+_ETHNICITY_SHARE = np.array(
+    [70, 0.5, 0.1, 6, 0.3, 1.5, 0.8, 1.2, 1.2, 2.5, 3, 1, 1.4, 0.8, 3, 0.5, 0.6, 1.8, 0.3, 3.5]
+)
 SEX = ["M", "F", "U"]
 
 
@@ -71,16 +92,16 @@ class Population:
     hh_postcode_inward: np.ndarray
     hh_tier: np.ndarray
     hh_factor: dict[str, np.ndarray]
-    hh_mother: np.ndarray        # person index
-    hh_partner: np.ndarray       # person index or -1
+    hh_mother: np.ndarray  # person index
+    hh_partner: np.ndarray  # person index or -1
     # people
     person_global: np.ndarray
     hh: np.ndarray
     role: np.ndarray
-    sex: np.ndarray              # index into SEX
-    birth: np.ndarray            # day
-    surname: np.ndarray          # index into word_list("surnames")
-    forename: np.ndarray         # index into the forename list of the person's sex
+    sex: np.ndarray  # index into SEX
+    birth: np.ndarray  # day
+    surname: np.ndarray  # index into word_list("surnames")
+    forename: np.ndarray  # index into the forename list of the person's sex
     ethnicity: np.ndarray
     nhs_number: np.ndarray
     disabled: np.ndarray
@@ -150,14 +171,16 @@ def simulate_population(
     mother_birth = first_birth - rng.integers(int(18 * YEAR), int(38 * YEAR), h)
     has_partner = rng.random(h) < 0.6
     partner_hh = np.flatnonzero(has_partner)
-    partner_birth = mother_birth[partner_hh] + rng.integers(int(-3 * YEAR), int(8 * YEAR),
-                                                          len(partner_hh))
+    partner_birth = mother_birth[partner_hh] + rng.integers(
+        int(-3 * YEAR), int(8 * YEAR), len(partner_hh)
+    )
 
     # People, ordered: mothers, partners, children.
     n_p = h + len(partner_hh) + len(child_hh)
     hh = np.concatenate([np.arange(h), partner_hh, child_hh])
-    role = np.concatenate([np.full(h, MOTHER), np.full(len(partner_hh), PARTNER),
-                           np.full(len(child_hh), CHILD)])
+    role = np.concatenate(
+        [np.full(h, MOTHER), np.full(len(partner_hh), PARTNER), np.full(len(child_hh), CHILD)]
+    )
     birth = np.concatenate([mother_birth, partner_birth, child_birth]).astype(np.int64)
     child_sex = (rng.random(len(child_hh)) < 0.5).astype(np.int64)  # 0 M, 1 F
     child_sex[rng.random(len(child_hh)) < 0.002] = 2
@@ -165,14 +188,17 @@ def simulate_population(
 
     surnames = len(word_list("surnames"))
     hh_surname = rng.integers(0, surnames, h)
-    partner_surname = np.where(rng.random(len(partner_hh)) < 0.6, hh_surname[partner_hh],
-                               rng.integers(0, surnames, len(partner_hh)))
+    partner_surname = np.where(
+        rng.random(len(partner_hh)) < 0.6,
+        hh_surname[partner_hh],
+        rng.integers(0, surnames, len(partner_hh)),
+    )
     partner_of_hh = np.full(h, -1)
     partner_of_hh[partner_hh] = np.arange(len(partner_hh))
     takes_partner = (partner_of_hh[child_hh] >= 0) & (rng.random(len(child_hh)) < 0.3)
-    child_surname = np.where(takes_partner,
-                             partner_surname[np.maximum(partner_of_hh[child_hh], 0)],
-                             hh_surname[child_hh])
+    child_surname = np.where(
+        takes_partner, partner_surname[np.maximum(partner_of_hh[child_hh], 0)], hh_surname[child_hh]
+    )
     surname = np.concatenate([hh_surname, partner_surname, child_surname])
     n_f, n_m = len(word_list("forenames_f")), len(word_list("forenames_m"))
     forename = np.where(sex == 1, rng.integers(0, n_f, n_p), rng.integers(0, n_m, n_p))

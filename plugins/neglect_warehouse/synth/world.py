@@ -30,7 +30,7 @@ class Recording:
     the agency spelled it (a variant breaks the alternative-token link)."""
 
     nhs_held: np.ndarray
-    surname: np.ndarray          # strings
+    surname: np.ndarray  # strings
     birth_known: np.ndarray
 
 
@@ -39,7 +39,7 @@ class World:
     chunk: int
     pop: Population
     csc: CscRecords
-    frames: dict[str, dict[str, pd.DataFrame]]   # agency -> entity -> frame (without persons)
+    frames: dict[str, dict[str, pd.DataFrame]]  # agency -> entity -> frame (without persons)
     recording: dict[str, Recording]
 
 
@@ -47,20 +47,21 @@ def spelling_variant(name: str, draw: float, position: float) -> str:
     """A plausible misspelling that changes the normalised name (so the token differs)."""
     i = int(position * (len(name) - 1))
     if draw < 0.3 and i + 1 < len(name) and name[i] != name[i + 1]:
-        out = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+        out = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
     elif draw < 0.55:
-        out = name[: i + 1] + name[i] + name[i + 1:]
+        out = name[: i + 1] + name[i] + name[i + 1 :]
     elif draw < 0.8 and len(name) > 3:
-        out = name[:i] + name[i + 1:]
+        out = name[:i] + name[i + 1 :]
     else:
         vowels = "AEIOUY"
         c = name[i]
-        out = name[:i] + (vowels[(vowels.find(c) + 1) % 6] if c in vowels else "E") + name[i + 1:]
+        out = name[:i] + (vowels[(vowels.find(c) + 1) % 6] if c in vowels else "E") + name[i + 1 :]
     return out if out != name else name + "E"
 
 
-def _recording(rng, pop: Population, nhs_rate: float, variant_rate: float,
-               birth_missing: float) -> Recording:
+def _recording(
+    rng, pop: Population, nhs_rate: float, variant_rate: float, birth_missing: float
+) -> Recording:
     n = len(pop.birth)
     surnames = np.array(word_list("surnames"), dtype=object)[pop.surname]
     variant = np.flatnonzero(rng.random(n) < variant_rate)
@@ -68,15 +69,26 @@ def _recording(rng, pop: Population, nhs_rate: float, variant_rate: float,
     surnames = surnames.copy()
     for k, i in enumerate(variant):
         surnames[i] = spelling_variant(surnames[i], draws[k], positions[k])
+    nhs_held = rng.random(n) < nhs_rate
+    # A record without a date of birth has no alternative token, so only records that hold
+    # an NHS number may lack one (every persons row carries at least one token).
     return Recording(
-        nhs_held=rng.random(n) < nhs_rate,
+        nhs_held=nhs_held,
         surname=surnames,
-        birth_known=rng.random(n) >= birth_missing,
+        birth_known=~(nhs_held & (rng.random(n) < birth_missing)),
     )
 
 
-def simulate_world(settings: Settings, seed: int, chunk: int, households: int, hh_offset: int,
-                   person_offset: int, timeline: Timeline, nhs_pool: NhsNumberPool) -> World:
+def simulate_world(
+    settings: Settings,
+    seed: int,
+    chunk: int,
+    households: int,
+    hh_offset: int,
+    person_offset: int,
+    timeline: Timeline,
+    nhs_pool: NhsNumberPool,
+) -> World:
     """Everything for one chunk of households. Each stage has its own random stream, so that
     changing one agency's model does not reshuffle the others."""
 
@@ -85,8 +97,17 @@ def simulate_world(settings: Settings, seed: int, chunk: int, households: int, h
 
     model, practice = settings.model, settings.practice
     id_base = (chunk + 1) * 10_000_000
-    pop = simulate_population(stream(1), households, hh_offset, person_offset,
-                              settings.localities, seed, model, timeline, nhs_pool)
+    pop = simulate_population(
+        stream(1),
+        households,
+        hh_offset,
+        person_offset,
+        settings.localities,
+        seed,
+        model,
+        timeline,
+        nhs_pool,
+    )
     csc = simulate_csc(stream(2), pop, timeline, model, practice, id_base)
     police = simulate_police(stream(3), pop, csc, timeline, model, practice, id_base)
     health = simulate_health(stream(4), pop, csc, timeline, model, practice, id_base)
@@ -94,19 +115,34 @@ def simulate_world(settings: Settings, seed: int, chunk: int, households: int, h
     rec = stream(6)
     recording = {
         "csc": _recording(rec, pop, practice["csc_nhs_number_held"], 0.0, 0.0),
-        "police": _recording(rec, pop, practice["police_nhs_number_held"],
-                             practice["police_name_spelling_variant"],
-                             practice["police_birth_month_missing"]),
+        "police": _recording(
+            rec,
+            pop,
+            practice["police_nhs_number_held"],
+            practice["police_name_spelling_variant"],
+            practice["police_birth_month_missing"],
+        ),
         "health": _recording(rec, pop, practice["health_nhs_number_held"], 0.0, 0.0),
-        "probation": _recording(rec, pop, practice["probation_nhs_number_held"],
-                                practice["probation_name_spelling_variant"], 0.0),
+        "probation": _recording(
+            rec,
+            pop,
+            practice["probation_nhs_number_held"],
+            practice["probation_name_spelling_variant"],
+            0.0,
+        ),
     }
-    return World(chunk, pop, csc, {"csc": csc.frames, "police": police, "health": health,
-                                   "probation": probation}, recording)
+    return World(
+        chunk,
+        pop,
+        csc,
+        {"csc": csc.frames, "police": police, "health": health, "probation": probation},
+        recording,
+    )
 
 
 def agency_person_id(agency: str, person_global: np.ndarray) -> np.ndarray:
     """Agency-local person numbers: a bijection of the true person number modulo 10⁹, different
     per agency, so that ids never reveal which records are the same person."""
-    return (np.asarray(person_global, dtype=np.int64) * 7919 + 104729 * AGENCY_SALT[agency]) \
-        % 1_000_000_000
+    return (
+        np.asarray(person_global, dtype=np.int64) * 7919 + 104729 * AGENCY_SALT[agency]
+    ) % 1_000_000_000

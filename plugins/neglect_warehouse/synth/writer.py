@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from neglect_warehouse.contract import entity as contract_entity
@@ -56,8 +55,10 @@ class CsvParts:
         """Load a frame as text into a DuckDB table (for defect injection) and return its name."""
         table = f"t_{agency}_{name}"
         self.con.register("frame", frame)
-        self.con.execute(f"create or replace temp table {table} as "
-                         f"select {select_list(agency, name, frame)} from frame")
+        self.con.execute(
+            f"create or replace temp table {table} as "
+            f"select {select_list(agency, name, frame)} from frame"
+        )
         self.con.unregister("frame")
         return table
 

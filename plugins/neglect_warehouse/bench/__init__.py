@@ -1,0 +1,1 @@
+"""Benchmarks anyone can rerun; their results are recorded in docs/benchmarks.md."""

@@ -1,0 +1,56 @@
+"""Shared fixtures: synthetic partnerships generated once per test session, for real, through
+the CLI the users run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from neglect_warehouse.cli import main
+
+TEST_KEY = "partnership-test-key-2026"
+SEED = 20261122
+
+
+def run_cli(*args: str, key: str | None = TEST_KEY) -> str:
+    env = {"NEGLECT_WAREHOUSE_KEY": key} if key is not None else {}
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def generate(base: Path, *extra: str) -> Path:
+    run_cli(
+        "generate",
+        "--profile",
+        "tiny",
+        "--seed",
+        str(SEED),
+        "--out",
+        str(base / "out"),
+        "--landing",
+        str(base / "landing"),
+        *extra,
+    )
+    return base
+
+
+@pytest.fixture(scope="session")
+def tiny_clean(tmp_path_factory) -> Path:
+    """tiny, two monthly deliveries, no injected defects."""
+    return generate(tmp_path_factory.mktemp("tiny-clean"), "--deliveries", "2", "--clean")
+
+
+@pytest.fixture(scope="session")
+def tiny_defects(tmp_path_factory) -> Path:
+    """tiny with defects at ten times the default rates, so every kind shows up."""
+    base = tmp_path_factory.mktemp("tiny-defects")
+    config = base / "defects.yml"
+    config.write_text(
+        "defects: {duplicate_row: 0.005, malformed_value: 0.005, invalid_code: "
+        "0.005, consistency_breach: 0.02, late_delivery: 0.5, "
+        "schema_drift_delivery: 0.3}\n"
+    )
+    return generate(base, "--deliveries", "2", "--config", str(config))
