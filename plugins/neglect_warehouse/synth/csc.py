@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from neglect_warehouse.synth.population import Population
-from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline, where
+from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline, poisson_events, where
 
 OUTCOMES = ("NFA", "NIN", "CIN", "CIN_PLAN", "S47", "ICPC", "CP", "CLA")
 OUTCOME_CODE = {name: i for i, name in enumerate(OUTCOMES)}
@@ -438,19 +438,14 @@ def _assemble(rng, rounds, children, pop, timeline, model, practice, id_base) ->
 def _other_contacts(rng, pop, children, timeline, model, id_base) -> pd.DataFrame:
     """Contacts that ended at the front door (no referral)."""
     tier = pop.hh_tier[pop.hh[children]]
-    rate = (
-        np.array(model["referral_per_year_by_tier"])[tier]
-        * model["other_contacts_per_referral"]
-        / YEAR
+    per_year = (
+        np.array(model["referral_per_year_by_tier"])[tier] * model["other_contacts_per_referral"]
     )
     birth = pop.birth[children]
     start = np.maximum(timeline.start, birth - 100)
     stop = np.minimum(timeline.last, birth + int(18 * YEAR))
-    exposure = np.maximum(stop - start, 0)
-    count = rng.poisson(rate * exposure)
-    person = np.repeat(children, count)
+    person, day = poisson_events(rng, children, start, stop, per_year)
     n = len(person)
-    day = np.repeat(start, count) + (rng.random(n) * np.repeat(exposure, count)).astype(np.int64)
     dt = day * DAY_MINUTES + _uniform(rng, 8 * 60, 18 * 60, n)
     fast = rng.random(n) < model["contact_decision_within_24h"]
     delay = np.where(fast, _uniform(rng, 20, 24 * 60, n), _uniform(rng, 24 * 60 + 1, 96 * 60, n))
@@ -518,18 +513,15 @@ def _cla_episodes(rng, child, start, end, model, id_base):
 
 def _missing(rng, pop, children, timeline, model, practice, cla, id_base) -> pd.DataFrame:
     tier = pop.hh_tier[pop.hh[children]]
-    rate = np.array(model["missing_per_year_by_tier"])[tier] / YEAR
+    per_year = np.array(model["missing_per_year_by_tier"])[tier]
     in_care = np.zeros(len(pop.birth), dtype=bool)
     in_care[cla["person"].to_numpy()] = True
-    rate = np.where(in_care[children], rate + 1.2 / YEAR, rate)
+    per_year = np.where(in_care[children], per_year + 1.2, per_year)
     birth = pop.birth[children]
     start = np.maximum(timeline.start, birth + int(10 * YEAR))
     stop = np.minimum(timeline.last, birth + int(18 * YEAR))
-    exposure = np.maximum(stop - start, 0)
-    count = rng.poisson(rate * exposure)
-    person = np.repeat(children, count)
+    person, day = poisson_events(rng, children, start, stop, per_year)
     n = len(person)
-    day = np.repeat(start, count) + (rng.random(n) * np.repeat(exposure, count)).astype(np.int64)
     start_dt = day * DAY_MINUTES + rng.integers(0, DAY_MINUTES, n)
     hours = np.exp(rng.normal(np.log(10), 1.0, n))
     end_dt = start_dt + (hours * 60).astype(np.int64) + 30

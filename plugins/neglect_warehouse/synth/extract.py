@@ -464,53 +464,14 @@ def _persons(world: World, agency: str, person: np.ndarray, E: int, loc: list[st
         }
     )
     frame.loc[nhs < 0, "nhs_number"] = pd.NA
-    columns = {
-        "csc": [
-            "person_id",
-            "nhs_number",
-            "surname",
-            "forenames",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "disabled",
-            "uprn",
-            "address_line_1",
-            "postcode",
-            "locality_code",
-        ],
-        "police": [
-            "person_id",
-            "nhs_number",
-            "surname",
-            "forenames",
-            "date_of_birth",
-            "sex",
-            "address_line_1",
-            "postcode",
-        ],
-        "health": [
-            "person_id",
-            "nhs_number",
-            "surname",
-            "forenames",
-            "date_of_birth",
-            "sex",
-            "uprn",
-            "address_line_1",
-            "postcode",
-            "locality_code",
-        ],
-        "probation": [
-            "person_id",
-            "nhs_number",
-            "surname",
-            "forenames",
-            "date_of_birth",
-            "sex",
-            "uprn",
-            "address_line_1",
-            "postcode",
-        ],
-    }[agency]
+    identity = ["person_id", "nhs_number", "surname", "forenames", "date_of_birth", "sex"]
+    columns = (
+        identity
+        + {
+            "csc": ["ethnicity", "disabled", "uprn", "address_line_1", "postcode", "locality_code"],
+            "police": ["address_line_1", "postcode"],
+            "health": ["uprn", "address_line_1", "postcode", "locality_code"],
+            "probation": ["uprn", "address_line_1", "postcode"],
+        }[agency]
+    )
     return frame[columns]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from neglect_warehouse.synth.csc import DAY_MINUTES, CscRecords
 from neglect_warehouse.synth.population import CHILD, MOTHER, PARTNER, Population
-from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline
+from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline, poisson_events
 
 SERVICE = ["HEALTH_VISITING", "SCHOOL_NURSING", "GP", "CAMHS", "DENTAL", "PAEDIATRICS", "MIDWIFERY"]
 APPOINTMENT_TYPE = [
@@ -103,11 +103,8 @@ def simulate_health(
     # Routine appointments: 'was not brought' more often for children known to CSC.
     start = np.maximum(timeline.first_window, birth)
     stop = np.minimum(timeline.last + 60, birth + int(18 * YEAR))
-    exposure = np.maximum(stop - start, 0)
-    count = rng.poisson(model["routine_appointments_per_year"] * exposure / YEAR)
-    person = np.repeat(children, count)
+    person, day = poisson_events(rng, children, start, stop, model["routine_appointments_per_year"])
     n = len(person)
-    day = np.repeat(start, count) + (rng.random(n) * np.repeat(exposure, count)).astype(np.int64)
     base = model["was_not_brought"]
     odds = base / (1 - base) * model["was_not_brought_odds_ratio"]
     known_then = (known[person] != NAT) & (known[person] <= day)
@@ -162,12 +159,9 @@ def _ed(rng, pop, children, timeline, model, id_base):
     tier = pop.hh_tier[pop.hh[children]]
     start = np.maximum(timeline.first_window, birth)
     stop = np.minimum(timeline.last, birth + int(18 * YEAR))
-    exposure = np.maximum(stop - start, 0)
-    rate = model["ed_per_year"] * np.array([1.0, 1.3, 1.8, 2.5])[tier]
-    count = rng.poisson(rate * exposure / YEAR)
-    person = np.repeat(children, count)
+    per_year = model["ed_per_year"] * np.array([1.0, 1.3, 1.8, 2.5])[tier]
+    person, day = poisson_events(rng, children, start, stop, per_year)
     n = len(person)
-    day = np.repeat(start, count) + (rng.random(n) * np.repeat(exposure, count)).astype(np.int64)
     p_concern = np.array([0.01, 0.04, 0.12, 0.25])[pop.hh_tier[pop.hh[person]]]
     concern = rng.random(n) < p_concern
     arrival = day * DAY_MINUTES + rng.integers(0, DAY_MINUTES, n)

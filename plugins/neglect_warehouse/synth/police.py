@@ -11,18 +11,14 @@ import pandas as pd
 
 from neglect_warehouse.synth.csc import DAY_MINUTES, CscRecords
 from neglect_warehouse.synth.population import CHILD, Population
-from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline
+from neglect_warehouse.synth.timeline import NAT, YEAR, Timeline, poisson_events
 
 INCIDENT_TYPE = ["DOMESTIC_ABUSE", "CHILD_NEGLECT", "MISSING_PERSON", "ASB", "VIOLENCE", "OTHER"]
 FLAG_TYPE = ["CP_PLAN", "CIN_PLAN", "LOOKED_AFTER", "VULNERABLE_CHILD"]
 
 
 def _household_events(rng, households, rate_per_year, start, stop):
-    exposure = max(stop - start, 0)
-    count = rng.poisson(rate_per_year * exposure / YEAR, len(households))
-    hh = np.repeat(households, count)
-    day = start + (rng.random(len(hh)) * exposure).astype(np.int64)
-    return hh, day
+    return poisson_events(rng, households, start, stop, rate_per_year)
 
 
 def simulate_police(

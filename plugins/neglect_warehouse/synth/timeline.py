@@ -75,3 +75,23 @@ class Timeline:
 def where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``values`` where ``mask``, else NAT."""
     return np.where(mask, values, NAT)
+
+
+def poisson_events(
+    rng: np.random.Generator,
+    who: np.ndarray,
+    start: np.ndarray | int,
+    stop: np.ndarray | int,
+    per_year: np.ndarray | float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Events at ``per_year`` for each of ``who`` between its ``start`` and ``stop`` days,
+    placed uniformly: returns (who of each event, day of each event)."""
+    start = np.broadcast_to(np.asarray(start, dtype=np.int64), who.shape)
+    exposure = np.maximum(np.asarray(stop, dtype=np.int64) - start, 0)
+    exposure = np.broadcast_to(exposure, who.shape)
+    count = rng.poisson(np.asarray(per_year) * exposure / YEAR)
+    owner = np.repeat(who, count)
+    day = np.repeat(start, count) + (rng.random(len(owner)) * np.repeat(exposure, count)).astype(
+        np.int64
+    )
+    return owner, day
