@@ -182,6 +182,100 @@ def generate(
     )
 
 
+WAREHOUSE_HELP = (
+    "DuckDB file or postgresql:// URL (else $NEGLECT_WAREHOUSE, else data/warehouse.duckdb)."
+)
+AGENCY_CHOICE = click.Choice(["csc", "police", "health", "probation"])
+
+
+@main.command()
+@click.option(
+    "--landing",
+    required=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Landing folder with <agency>/ subfolders of deliveries.",
+)
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--quarantine",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where reports and quarantined files go (default: <landing>/../quarantine).",
+)
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    type=AGENCY_CHOICE,
+    help="Only these agencies (repeatable; default all).",
+)
+@click.option(
+    "--reject-threshold",
+    default=0.05,
+    show_default=True,
+    type=float,
+    help="Quarantine a delivery when more than this share of a file's rows is rejected.",
+)
+def ingest(landing, warehouse, quarantine, agencies, reject_threshold):
+    """Check, validate and load every new delivery in the landing folder.
+
+    Each delivery ends in one state: LOADED, LOADED_WITH_WARNINGS, QUARANTINED (nothing
+    loaded; reasons in the quarantine report), DUPLICATE (already loaded) or INCOMPLETE (a
+    listed file has not arrived; checked again next time). Exits 1 if any delivery was
+    quarantined, so schedulers notice.
+    """
+    from neglect_warehouse.contract import AGENCIES
+    from neglect_warehouse.ingest.pipeline import QUARANTINED, Options
+    from neglect_warehouse.ingest.run import ingest_landing
+    from neglect_warehouse.warehouse import Target
+
+    target = Target.parse(warehouse)
+    options = Options(quarantine or landing.resolve().parent / "quarantine", reject_threshold)
+    outcomes = ingest_landing(landing, target, options, agencies or AGENCIES)
+    for outcome in outcomes:
+        click.echo(outcome.summary())
+    if not outcomes:
+        click.echo(f"nothing new in {landing}")
+    click.echo(f"warehouse: {target}")
+    if any(o.state == QUARANTINED for o in outcomes):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option("--agency", type=AGENCY_CHOICE, help="Only this agency.")
+def status(warehouse, agency):
+    """List deliveries with their state, row counts and reasons; * marks current data."""
+    import json
+
+    from neglect_warehouse.warehouse import Target, Warehouse
+
+    with Warehouse(Target.parse(warehouse)) as wh:
+        wh.ensure_schema()
+        rows = wh.query(
+            "select d.agency, d.extract_date, d.delivery_id, d.state, d.arrived_at, d.rows_in,"
+            " d.rows_loaded, d.rows_rejected, d.reasons, c.delivery_id is not null "
+            "from raw.deliveries d left join raw.current_deliveries c using (delivery_id) "
+            "where cast(? as varchar) is null or d.agency = ? "
+            "order by d.agency, d.extract_date, d.arrived_at",
+            [agency, agency],
+        )
+    click.echo(
+        f"  {'agency':<10} {'extract':<10} {'delivery':<16} {'state':<21} "
+        f"{'arrived':<19} {'rows in':>9} {'loaded':>9} {'rejected':>8}"
+    )
+    for r in rows:
+        counts = [f"{v:,}" if v is not None else "" for v in r[5:8]]
+        click.echo(
+            f"{'*' if r[9] else ' '} {r[0]:<10} {str(r[1]):<10} {r[2]:<16} {r[3]:<21} "
+            f"{str(r[4]):<19} {counts[0]:>9} {counts[1]:>9} {counts[2]:>8}"
+        )
+        if r[3] in ("QUARANTINED", "INCOMPLETE") and r[8]:
+            for reason in json.loads(r[8])[:3]:
+                text = reason.get("message", reason) if isinstance(reason, dict) else reason
+                click.echo(f"      {text}")
+
+
 @main.command()
 @click.option(
     "--profile",

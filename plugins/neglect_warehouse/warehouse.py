@@ -1,0 +1,182 @@
+"""The warehouse the pipeline writes to: an embedded DuckDB file (the default) or a shared
+PostgreSQL database, chosen by one setting (``--warehouse`` or ``$NEGLECT_WAREHOUSE``).
+
+This module owns the raw layer's tables (one per agency entity, as delivered plus load
+metadata) and the load-metadata tables, created from the data contract, and the one
+operation that changes them: committing a delivery in a single transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from neglect_warehouse import contract
+
+ENV = "NEGLECT_WAREHOUSE"
+DEFAULT = "data/warehouse.duckdb"
+
+METADATA_DDL = [
+    """create table if not exists raw.deliveries (
+        delivery_id varchar primary key,
+        agency varchar not null,
+        extract_date date not null,
+        manifest_name varchar not null,
+        manifest_sha256 varchar not null,
+        key_id varchar,
+        spec_version varchar,
+        arrived_at timestamp not null,
+        processed_at timestamp not null,
+        state varchar not null,
+        reasons varchar,
+        rows_in bigint,
+        rows_loaded bigint,
+        rows_rejected bigint
+    )""",
+    """create table if not exists raw.delivery_files (
+        delivery_id varchar not null,
+        entity varchar not null,
+        file_name varchar not null,
+        sha256 varchar not null,
+        rows_in bigint not null,
+        rows_loaded bigint not null,
+        rows_rejected bigint not null,
+        primary key (delivery_id, entity)
+    )""",
+    """create table if not exists raw.delivery_events (
+        delivery_id varchar not null,
+        agency varchar not null,
+        extract_date date not null,
+        arrived_at timestamp not null,
+        event_at timestamp not null,
+        state varchar not null,
+        note varchar
+    )""",
+    """create table if not exists raw.rejected_rows (
+        delivery_id varchar not null,
+        entity varchar not null,
+        line bigint,
+        column_name varchar,
+        rule varchar not null,
+        message varchar not null
+    )""",
+    """create table if not exists raw.rule_breaches (
+        delivery_id varchar not null,
+        entity varchar not null,
+        record_id varchar,
+        line bigint,
+        rule varchar not null,
+        message varchar not null
+    )""",
+    """create table if not exists raw.validation_results (
+        delivery_id varchar not null,
+        entity varchar not null,
+        expectation varchar not null,
+        column_name varchar,
+        success boolean not null,
+        element_count bigint,
+        unexpected_count bigint,
+        details varchar
+    )""",
+]
+
+CURRENT_VIEW = """create or replace view raw.current_deliveries as
+    select delivery_id, agency, extract_date, arrived_at, state
+    from (
+        select d.*, row_number() over (
+            partition by agency order by extract_date desc, arrived_at desc, processed_at desc
+        ) as newest
+        from raw.deliveries as d
+        where state in ('LOADED', 'LOADED_WITH_WARNINGS')
+    ) as loaded
+    where newest = 1"""
+
+
+def raw_table(agency: str, entity: str) -> str:
+    return f"raw.{agency}__{entity}"
+
+
+def raw_ddl(entity: contract.Entity) -> str:
+    columns = ",\n        ".join(f'"{c.name}" varchar' for c in entity.columns)
+    return (
+        f"create table if not exists {raw_table(entity.agency, entity.name)} (\n"
+        f"        _delivery_id varchar not null,\n        _line bigint not null,\n"
+        f"        {columns}\n    )"
+    )
+
+
+def all_ddl() -> list[str]:
+    ddl = ["create schema if not exists raw", *METADATA_DDL]
+    for agency in (*contract.AGENCIES, "reference"):
+        ddl.extend(raw_ddl(e) for e in contract.entities(agency))
+    ddl.append(CURRENT_VIEW)
+    return ddl
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the warehouse lives: ``kind`` is ``duckdb`` (``location`` a file path) or
+    ``postgres`` (``location`` a libpq URL)."""
+
+    kind: str
+    location: str
+
+    @classmethod
+    def parse(cls, value: str | os.PathLike | None = None) -> Target:
+        value = str(value or os.environ.get(ENV) or DEFAULT)
+        if value.startswith(("postgresql://", "postgres://")):
+            return cls("postgres", value)
+        return cls("duckdb", str(Path(value)))
+
+    def __str__(self) -> str:
+        if self.kind == "postgres":
+            return self.location.split("@")[-1]  # never print a password
+        return self.location
+
+
+class Warehouse:
+    """A connection to the target, with ``?``-style parameters on both engines."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        if target.kind == "duckdb":
+            import duckdb
+
+            Path(target.location).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(target.location)
+        else:
+            import psycopg2
+
+            self.con = psycopg2.connect(target.location)
+            self.con.autocommit = True
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.target.kind == "postgres" else sql
+
+    def execute(self, sql: str, params: tuple | list = ()) -> None:
+        if self.target.kind == "duckdb":
+            self.con.execute(sql, params)
+        else:
+            with self.con.cursor() as cur:
+                cur.execute(self._sql(sql), params or None)
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
+        if self.target.kind == "duckdb":
+            return self.con.execute(sql, params).fetchall()
+        with self.con.cursor() as cur:
+            cur.execute(self._sql(sql), params or None)
+            return cur.fetchall()
+
+    def ensure_schema(self) -> None:
+        for statement in all_ddl():
+            self.execute(statement)
