@@ -315,8 +315,7 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         _event(wh, m, QUARANTINED)
     finally:
         for r in results.values():
-            for t in (r.table, r.parsed):
-                con.execute(f"drop table if exists {t}")
+            r.drop(con)
         if con is not wh.con:
             con.close()
         shutil.rmtree(spill, ignore_errors=True)
@@ -362,7 +361,7 @@ def _commit(wh, con, m, outcome, results, validation, breaches, spill) -> None:
             cols = ", ".join(q(c) for c in r.entity.column_names)
             con.execute(
                 f"copy (select {delivery} as _delivery_id, _line, {cols} from "
-                f"{r.table} order by _line) to {lit(str(path))} (header, delimiter ',')"
+                f"{r.table}) to {lit(str(path))} (header, delimiter ',')"
             )
             exports[name] = path
     metadata = _metadata_rows(m, outcome, results, validation, breaches)
@@ -370,7 +369,7 @@ def _commit(wh, con, m, outcome, results, validation, breaches, spill) -> None:
         wh.con.autocommit = False
         cur = wh.con.cursor()
         try:
-            for name, r in results.items():
+            for name in results:
                 with open(exports[name], encoding="utf-8") as f:
                     cur.copy_expert(
                         f"copy {raw_table(m.agency, name)} from stdin with "
@@ -394,7 +393,7 @@ def _commit(wh, con, m, outcome, results, validation, breaches, spill) -> None:
                 cols = ", ".join(q(c) for c in r.entity.column_names)
                 con.execute(
                     f"insert into {raw_table(m.agency, name)} select {delivery}, _line,"
-                    f" {cols} from {r.table} order by _line"
+                    f" {cols} from {r.table}"
                 )
                 checkpoint()
             _insert_metadata(lambda sql, p: con.executemany(sql, p) if p else None, metadata)

@@ -55,6 +55,8 @@ def lit(text: str) -> str:
 
 @dataclass
 class ReadResult:
+    """A parsed file: ``table`` holds the accepted rows, ``parsed`` every parsed row."""
+
     entity: contract.Entity
     table: str  # temp table of accepted rows (_line + contract columns)
     parsed: str  # temp table of every parsed row (for identifier scans)
@@ -63,6 +65,12 @@ class ReadResult:
     rejected: list[Finding] = field(default_factory=list)  # one or more per rejected row
     rejected_rows: int = 0
     structural_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, raw text)
+    scratch: list[str] = field(default_factory=list)  # temp views and tables to drop, in order
+
+    def drop(self, con) -> None:
+        for statement in self.scratch:
+            con.execute(statement)
+        self.scratch.clear()
 
 
 def _record_start_lines(path: Path) -> list[int]:
@@ -102,34 +110,39 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     has_breaks = con.execute(f"select count(*) from {raw} where {breaks}").fetchone()[0] > 0
 
     # Line numbers of parsed rows: the physical line each record starts on.
-    if not has_breaks:
-        # one line per record: data lines are 2, 3, …, minus the rejected ones
-        total = parsed_rows + len(rejected_lines)
-        con.execute(f"""create or replace temp table lines_{tag} as
-            select row_number() over (order by line) - 1 as ordinal, line
-            from range(2, {total + 2}) t(line)
-            where line not in (select unnest({rejected_lines or [0]}::bigint[]))""")
-    else:
-        starts = [s for s in _record_start_lines(path) if s not in set(rejected_lines)]
-        con.execute(f"create or replace temp table lines_{tag} (ordinal bigint, line bigint)")
-        con.executemany(f"insert into lines_{tag} values (?, ?)", list(enumerate(starts)))
     parsed = f"parsed_{tag}"
     selected = ", ".join(q(c) for c in entity.column_names)
-    con.execute(f"""create or replace temp table {parsed} as
-        select l.line as _line, {selected}
-        from (select rowid as ordinal, * from {raw}) as r
-        join lines_{tag} as l using (ordinal)
-        order by l.line""")
-    con.execute(f"drop table {raw}; drop table lines_{tag}")
+    if not has_breaks and not rejected_lines:  # the common case: line = row + 1
+        con.execute(
+            f"create or replace temp view {parsed} as "
+            f"select {selected}, rowid + 2 as _line from {raw}"
+        )
+    else:
+        if not has_breaks:  # data lines are 2, 3, …, minus the rejected ones
+            total = parsed_rows + len(rejected_lines)
+            con.execute(f"""create or replace temp table lines_{tag} as
+                select row_number() over (order by line) - 1 as ordinal, line
+                from range(2, {total + 2}) t(line)
+                where line not in (select unnest({rejected_lines}::bigint[]))""")
+        else:
+            starts = [s for s in _record_start_lines(path) if s not in set(rejected_lines)]
+            con.execute(f"create or replace temp table lines_{tag} (ordinal bigint, line bigint)")
+            con.executemany(f"insert into lines_{tag} values (?, ?)", list(enumerate(starts)))
+        con.execute(f"""create or replace temp table {parsed} as
+            select {selected}, l.line as _line
+            from (select rowid as ordinal, * from {raw}) as r
+            join lines_{tag} as l using (ordinal)
+            order by l.line""")
+        con.execute(f"drop table {raw}; drop table lines_{tag}")
 
-    # Row checks: required values, types, and repeated keys (every occurrence after the first).
+    # Row checks: required values and types (a boolean first; the reasons only for bad rows),
+    # then repeated keys (every occurrence after the first).
     problems = []
     for c in entity.columns:
         col = q(c.name)
         if c.required:
             problems.append(
-                f"case when {col} is null then {{'col': {lit(c.name)}, 'rule': "
-                f"'missing_required_value', 'msg': 'required value missing'}} end"
+                (f"{col} is null", c.name, "missing_required_value", "'required value missing'")
             )
         pattern = TYPE_PATTERN.get(c.type)
         if pattern:
@@ -137,51 +150,61 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
             if c.type in TYPE_PARSE:
                 check = f"({check} or {TYPE_PARSE[c.type].format(c=col)} is null)"
             problems.append(
-                f"case when {col} is not null and {check} then {{'col': {lit(c.name)}, "
-                f"'rule': 'bad_{c.type}', 'msg': 'value ' || left({col}, 40) || "
-                f"{lit(' is not ' + TYPE_WORDS[c.type])}}} end"
+                (
+                    f"({col} is not null and {check})",
+                    c.name,
+                    f"bad_{c.type}",
+                    f"'value ' || left({col}, 40) || {lit(' is not ' + TYPE_WORDS[c.type])}",
+                )
             )
     if entity.name == "persons":
         problems.append(
-            "case when person_token is null and person_alt_token is null then "
-            "{'col': 'person_token', 'rule': 'no_token', 'msg': 'neither "
-            "person_token nor person_alt_token is set'} end"
+            (
+                "(person_token is null and person_alt_token is null)",
+                "person_token",
+                "no_token",
+                "'neither person_token nor person_alt_token is set'",
+            )
         )
+    bad = " or ".join(p[0] for p in problems) or "false"
     key = ", ".join(q(k) for k in entity.primary_key)
-    checked = f"checked_{tag}"
-    con.execute(f"""create or replace temp table {checked} as
-        select *,
-            list_filter([{", ".join(problems)}], x -> x is not null) as _problems,
-            row_number() over (partition by {key} order by _line) as _occurrence
-        from {parsed}""")
-    accepted = f"acc_{tag}"
+    key_match = " and ".join(f"p.{q(k)} = d.{q(k)}" for k in entity.primary_key)
+    dups, accepted = f"dups_{tag}", f"acc_{tag}"
+    con.execute(f"""create or replace temp table {dups} as
+        select {key}, min(_line) as first_line from {parsed}
+        group by {key} having count(*) > 1""")
     con.execute(f"""create or replace temp table {accepted} as
-        select _line, {selected} from {checked}
-        where len(_problems) = 0 and _occurrence = 1 order by _line""")
+        select _line, {selected} from {parsed} as p
+        where not ({bad}) and not exists (
+            select 1 from {dups} as d where {key_match} and p._line > d.first_line)""")
     findings = []
     action = "correct the value at source and re-send the delivery"
-    for line, col, rule, msg in (
-        con.execute(f"""
-            select _line, p.col, p.rule, p.msg
-            from (select _line, unnest(_problems) as p from {checked}) order by _line""").fetchall()
-    ):
-        findings.append(Finding(REJECT, rule, msg, action, name, line, col))
-    first = ", ".join(f"{q(k)}" for k in entity.primary_key)
-    for line, keyvalue in con.execute(f"""
-            select _line, concat_ws('|', {first}) from {checked}
-            where _occurrence > 1 and len(_problems) = 0 order by _line""").fetchall():
+    details = " union all ".join(
+        f"select _line, {lit(col)}, {lit(rule)}, {msg} from {parsed} where {cond}"
+        for cond, col, rule, msg in problems
+    )
+    if details:
+        for line, col, rule, msg in con.execute(
+            f"select * from ({details}) order by 1, 2"
+        ).fetchall():
+            findings.append(Finding(REJECT, rule, msg, action, name, line, col))
+    keyvalue = "concat_ws('|', " + ", ".join(f"p.{q(k)}" for k in entity.primary_key) + ")"
+    for line, value in con.execute(f"""
+            select p._line, {keyvalue}
+            from (select * from {parsed} where not ({bad})) as p join {dups} as d on {key_match}
+            where p._line > d.first_line order by 1""").fetchall():
         findings.append(
             Finding(
                 REJECT,
                 "repeated_id",
-                f"{'/'.join(entity.primary_key)} {keyvalue} repeats an earlier row",
+                f"{'/'.join(entity.primary_key)} {value} repeats an earlier row",
                 "send each record once",
                 name,
                 line,
                 entity.primary_key[0],
             )
         )
-    for line, error_type, message, text, col in structural:
+    for line, error_type, message, _text, col in structural:
         findings.append(
             Finding(
                 REJECT,
@@ -193,9 +216,15 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
                 col,
             )
         )
+    con.execute(f"drop table {dups}")
     loaded = con.execute(f"select count(*) from {accepted}").fetchone()[0]
-    con.execute(f"drop table {checked}")
     rows_in = parsed_rows + len(rejected_lines)
+    scratch = [
+        f"drop table if exists {accepted}",
+        f"drop view if exists {parsed}",
+        f"drop table if exists {parsed}",
+        f"drop table if exists {raw}",
+    ]
     return ReadResult(
         entity,
         accepted,
@@ -205,4 +234,5 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
         findings,
         rows_in - loaded,
         [(r[0], r[3]) for r in structural],
+        scratch,
     )

@@ -15,7 +15,10 @@ from neglect_warehouse.ingest.findings import BREACH, QUARANTINE, Finding
 from neglect_warehouse.ingest.read import lit, q
 from neglect_warehouse.nhs_number import is_valid
 
-POSTCODE = r"(^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}([^A-Za-z0-9]|$)"
+POSTCODE = (
+    r"(^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}"
+    r"([^A-Za-z0-9]|$)"
+)
 NHS_CANDIDATE = r"[0-9]{10}|[0-9]{3} [0-9]{3} [0-9]{4}"
 
 MACROS = """
@@ -52,8 +55,8 @@ def identifier_breaches(
     findings = []
     for c in entity.columns:
         col = q(c.name)
-        for line, value in con.execute(f"""
-                select _line, {col} from {parsed}
+        for (line,) in con.execute(f"""
+                select _line from {parsed}
                 where regexp_full_match({col}, '{NHS_CANDIDATE}') and nhs_valid({col})
                 order by _line limit 20""").fetchall():
             findings.append(
