@@ -219,10 +219,10 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     con.execute(f"drop table {dups}")
     loaded = con.execute(f"select count(*) from {accepted}").fetchone()[0]
     rows_in = parsed_rows + len(rejected_lines)
+    parsed_kind = "view" if not has_breaks and not rejected_lines else "table"
     scratch = [
         f"drop table if exists {accepted}",
-        f"drop view if exists {parsed}",
-        f"drop table if exists {parsed}",
+        f"drop {parsed_kind} if exists {parsed}",
         f"drop table if exists {raw}",
     ]
     return ReadResult(

@@ -40,7 +40,6 @@ class ExpectationOutcome:
 @cache
 def _context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation
     import logging
 
     import great_expectations as gx
@@ -50,7 +49,10 @@ def _context():
     # GX fingerprints every pandas batch by hashing all its values (over half the validation
     # time on large files). The fingerprint only names the batch; ingest has the file's sha256.
     pandas_execution_engine.HASH_THRESHOLD = 0
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("delivery")
     asset = source.add_dataframe_asset("rows")
     return gx, context, asset.add_batch_definition_whole_dataframe("whole")

@@ -1,0 +1,108 @@
+"""A clean synthetic partnership (two monthly deliveries) and a warehouse already holding the
+first one; each test copies both, breaks the second delivery in one way and ingests it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from neglect_warehouse.ingest.pipeline import Options, process_manifest
+from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from tests.conftest import generate
+
+FIRST, SECOND = "20260930", "20261031"
+
+
+@pytest.fixture(scope="session")
+def clean_partnership(tmp_path_factory) -> Path:
+    return generate(tmp_path_factory.mktemp("ingest-base"), "--deliveries", "2", "--clean")
+
+
+@pytest.fixture(scope="session")
+def base_warehouse(clean_partnership, tmp_path_factory) -> Path:
+    """A DuckDB warehouse holding every agency's first delivery."""
+    folder = tmp_path_factory.mktemp("ingest-wh")
+    target = Target.parse(folder / "warehouse.duckdb")
+    for agency in ("csc", "police", "health", "probation"):
+        manifest = clean_partnership / "landing" / agency / f"{agency}__manifest__{FIRST}.json"
+        outcome = process_manifest(manifest, target, Options(folder / "quarantine"))
+        assert outcome.state == "LOADED", outcome.summary()
+    return folder / "warehouse.duckdb"
+
+
+@dataclass
+class Case:
+    landing: Path
+    target: Target
+    quarantine: Path
+
+    def path(self, agency: str, entity: str, stamp: str = SECOND) -> Path:
+        return self.landing / agency / f"{agency}__{entity}__{stamp}.csv"
+
+    def manifest(self, agency: str, stamp: str = SECOND) -> Path:
+        return self.landing / agency / f"{agency}__manifest__{stamp}.json"
+
+    def read(self, agency: str, entity: str) -> list[list[str]]:
+        with open(self.path(agency, entity), encoding="utf-8", newline="") as f:
+            return list(csv.reader(f))
+
+    def write(self, agency: str, entity: str, rows: list[list[str]], refresh=True) -> None:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        self.write_text(agency, entity, out.getvalue(), refresh)
+
+    def write_text(self, agency, entity, text: str | bytes, refresh=True, rows=None) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        self.path(agency, entity).write_bytes(data)
+        if refresh:
+            self.refresh(agency, entity, rows)
+
+    def refresh(self, agency: str, entity: str, rows: int | None = None) -> None:
+        """Rewrite the manifest entry from the file, as the agency's tool would."""
+        path = self.path(agency, entity)
+        manifest = json.loads(self.manifest(agency).read_text())
+        for entry in manifest["files"]:
+            if entry["name"] == path.name:
+                entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+                if rows is None:
+                    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+                        rows = max(sum(1 for _ in csv.reader(f)) - 1, 0)
+                entry["rows"] = rows
+        self.manifest(agency).write_text(json.dumps(manifest, indent=2))
+
+    def ingest(self, agency: str, stamp: str = SECOND):
+        return process_manifest(self.manifest(agency, stamp), self.target, Options(self.quarantine))
+
+    def raw_fingerprint(self) -> dict[str, tuple]:
+        from neglect_warehouse import contract
+
+        with Warehouse(self.target) as wh:
+            out = {}
+            for agency in contract.AGENCIES:
+                for e in contract.entities(agency):
+                    t = raw_table(agency, e.name)
+                    out[t] = tuple(
+                        wh.query(
+                            f"select count(*), count(distinct _delivery_id), "
+                            f"sum(hash(_line)) from {t}"
+                        )[0]
+                    )
+            return out
+
+
+@pytest.fixture
+def case(clean_partnership, base_warehouse, tmp_path) -> Case:
+    landing = tmp_path / "landing"
+    shutil.copytree(clean_partnership / "landing", landing)
+    for agency in ("csc", "police", "health", "probation"):  # only the second delivery waits
+        for p in (landing / agency).glob(f"*__{FIRST}.*"):
+            p.unlink()
+    shutil.copy(base_warehouse, tmp_path / "warehouse.duckdb")
+    return Case(landing, Target.parse(tmp_path / "warehouse.duckdb"), tmp_path / "quarantine")
