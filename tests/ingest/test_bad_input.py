@@ -214,7 +214,7 @@ def _bad_manifest(c):
 
 def _cp_plan_ends_before_start(c):
     def f(rows):
-        s, e = rows[0].index("start_date"), rows[0].index("end_date")
+        e = rows[0].index("end_date")
         row = next(r for r in rows[1:] if r[e])
         row[e] = "2000-01-01"
         return rows
