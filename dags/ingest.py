@@ -13,8 +13,9 @@ loaded; the report in `$NEGLECT_WAREHOUSE_QUARANTINE` says what to fix), **DUPLI
 **INCOMPLETE** (checked again on the next run).
 
 When a delivery loads, `announce_new_data` emits the agency's asset (`raw_<agency>`) with
-the newest extract date, which schedules the transform; when nothing loaded it is skipped. A quarantined delivery fails `alert_on_quarantine`, so
-the run shows red with the reasons. Runs are idempotent: a rerun loads nothing twice.
+the newest extract date, which schedules the transform; when nothing loaded it is skipped. A
+quarantined delivery fails `alert_on_quarantine`, so the run shows red with the reasons. Runs
+are idempotent: a rerun loads nothing twice.
 """
 
 from __future__ import annotations
