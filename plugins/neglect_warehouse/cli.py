@@ -182,6 +182,20 @@ def generate(
     )
 
 
+@main.group()
+def contract():
+    """The data contract and what is derived from it."""
+
+
+@contract.command("sync")
+def contract_sync():
+    """Regenerate the GX suites (expectations/) and dbt sources from the contract."""
+    from neglect_warehouse import dbt_sources, expectations
+
+    for path in [*expectations.write_all(), *dbt_sources.write_all()]:
+        click.echo(f"wrote {path}")
+
+
 WAREHOUSE_HELP = (
     "DuckDB file or postgresql:// URL (else $NEGLECT_WAREHOUSE, else data/warehouse.duckdb)."
 )
