@@ -200,8 +200,9 @@ def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome:
 
 
 def _work_connection(wh: Warehouse, options: Options, spill: str):
-    """DuckDB to parse and check in: the warehouse itself (temp tables) for a DuckDB target, an
-    in-memory database for PostgreSQL."""
+    """DuckDB to parse and check in: the warehouse's own connection for a DuckDB target, an
+    in-memory database for PostgreSQL. Work tables live in an attached in-memory database
+    ``work``, visible to the validation thread's cursor and never written to the warehouse."""
     if wh.target.kind == "duckdb":
         con = wh.con
     else:
@@ -211,17 +212,61 @@ def _work_connection(wh: Warehouse, options: Options, spill: str):
     con.execute(f"set memory_limit = '{options.memory_limit}'")
     con.execute(f"set temp_directory = '{spill}'")
     con.execute("set preserve_insertion_order = true")
+    con.execute("attach if not exists ':memory:' as work")
     install_macros(con)
     return con
 
 
+def _read_all(con, m: L.Manifest, facts, options, findings, validation) -> dict[str, ReadResult]:
+    """Parse and check every file; hand each file's accepted rows to the validation thread."""
+    results: dict[str, ReadResult] = {}
+    for entity in contract.entities(m.agency):
+        fact = facts[entity.name]
+        result = read_file(con, fact.path, entity, fact.header, f"{m.agency}_{entity.name}")
+        results[entity.name] = result
+        listed = m.files[fact.path.name]["rows"]
+        if result.rows_in != listed:
+            findings.append(
+                Finding(
+                    QUARANTINE,
+                    "row_count_mismatch",
+                    f"{result.rows_in:,} data rows, but the "
+                    f"manifest says {listed:,} (truncated file, unclosed quote or stray line breaks)",
+                    "re-send the file with a manifest written from it",
+                    fact.path.name,
+                )
+            )
+        findings.extend(result.rejected)
+        findings.extend(identifier_breaches(con, result, fact.path.name))
+        share = result.rejected_rows / result.rows_in if result.rows_in else 0.0
+        if share > options.reject_threshold:
+            findings.append(
+                Finding(
+                    QUARANTINE,
+                    "too_many_rejected_rows",
+                    f"{result.rejected_rows:,} of {result.rows_in:,} rows rejected ({share:.1%}, "
+                    f"more than {options.reject_threshold:.0%})",
+                    "fix the export (see the rejected rows listed in this report)",
+                    fact.path.name,
+                )
+            )
+        if not _quarantined(findings):
+            validation.submit(result.table, entity)
+        checkpoint()
+    return results
+
+
 def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome:
+    from neglect_warehouse.ingest.validate import BackgroundValidation
+
     outcome = Outcome(m.agency, m.extract_date, m.delivery_id, LOADED)
     findings = outcome.findings
     files = [m.path.parent / n for n in sorted(m.files)]
     spill = tempfile.mkdtemp(prefix="ingest-spill-")
     con = _work_connection(wh, options, spill)
+    validation = BackgroundValidation(con)
     results: dict[str, ReadResult] = {}
+    load = None
     try:
         findings.extend(L.check_completeness(m))
         facts = {}
@@ -235,48 +280,18 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
             checkpoint()
         if _quarantined(findings):
             raise QuarantineError(findings)
-        for entity in contract.entities(m.agency):
-            fact = facts[entity.name]
-            result = read_file(con, fact.path, entity, fact.header, f"{m.agency}_{entity.name}")
-            results[entity.name] = result
-            listed = m.files[fact.path.name]["rows"]
-            if result.rows_in != listed:
-                findings.append(
-                    Finding(
-                        QUARANTINE,
-                        "row_count_mismatch",
-                        f"{result.rows_in:,} data rows, but the "
-                        f"manifest says {listed:,} (truncated file, unclosed quote or stray line "
-                        "breaks)",
-                        "re-send the file with a manifest written from it",
-                        fact.path.name,
-                    )
-                )
-            findings.extend(result.rejected)
-            findings.extend(
-                identifier_breaches(
-                    con, result.parsed, entity, fact.path.name, result.structural_lines
-                )
-            )
-            if result.rows_in and result.rejected_rows / result.rows_in > options.reject_threshold:
-                findings.append(
-                    Finding(
-                        QUARANTINE,
-                        "too_many_rejected_rows",
-                        f"{result.rejected_rows:,} of {result.rows_in:,} rows rejected "
-                        f"({result.rejected_rows / result.rows_in:.1%}, more than "
-                        f"{options.reject_threshold:.0%})",
-                        "fix the export (see the rejected rows listed in this report)",
-                        fact.path.name,
-                    )
-                )
-            checkpoint()
+        results = _read_all(con, m, facts, options, findings, validation)
         if _quarantined(findings):
             raise QuarantineError(findings)
-        validation = _validate(con, m, results, findings)
-        checkpoint()
         breaches = consistency_breaches(con, m.agency, m.extract_date.isoformat())
         findings.extend(breach_findings(breaches, m.stamp, m.agency))
+        checkpoint()
+        # Rows go into the open transaction while the suites are still validating.
+        load = _Load(wh, con, m, results, spill)
+        load.rows()
+        checkpoint()
+        checks = validation.results()
+        findings.extend(_validity_findings(con, m, results, checks))
         checkpoint()
         outcome.rows_in = sum(r.rows_in for r in results.values())
         outcome.rows_loaded = sum(r.rows_loaded for r in results.values())
@@ -285,7 +300,9 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         outcome.state = WARNINGS if warn else LOADED
         outcome.report = _write_report(outcome, [], options.quarantine, results)
         checkpoint()
-        _commit(wh, con, m, outcome, results, validation, breaches, spill)
+        load.finish(_metadata_rows(m, outcome, results, checks, breaches))
+        load = None
+        checkpoint()
     except QuarantineError as exc:
         outcome.state = QUARANTINED
         outcome.findings = exc.findings
@@ -314,6 +331,9 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         )
         _event(wh, m, QUARANTINED)
     finally:
+        if load is not None:
+            load.abort()
+        validation.close()
         for r in results.values():
             r.drop(con)
         if con is not wh.con:
@@ -326,83 +346,135 @@ def _quarantined(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == QUARANTINE]
 
 
-def _validate(con, m, results, findings):
-    from neglect_warehouse.ingest.validate import validate_entity
+def _validity_findings(con, m, results, checks) -> list[Finding]:
+    """A finding per code outside its list, with its line where the rows can be found."""
+    from neglect_warehouse import contract as c
 
-    validation = {}
-    for name, result in results.items():
-        outcomes = validate_entity(con, result.table, result.entity)
-        validation[name] = outcomes
+    codes = c.code_lists()
+    found = []
+    for name, outcomes in checks.items():
+        result = results[name]
+        file_name = result.entity.file_name(m.stamp)
         for o in outcomes:
-            if not o.success and o.dimension == "validity":
+            if o.success or o.dimension != "validity":
+                continue
+            column = next(col for col in result.entity.columns if col.name == o.column)
+            action = (
+                "use the codes of extracts.md §5 (the row is loaded and reported as a "
+                "validity breach)"
+            )
+            if column.type == "code":
+                allowed = ", ".join(lit(v) for v in codes[column.codes])
+                rows = con.execute(
+                    f"select _line, {q(o.column)} from {result.table} where "
+                    f"{q(o.column)} not in ({allowed}) order by 1 limit 50"
+                ).fetchall()
+                for line, value in rows:
+                    found.append(
+                        Finding(
+                            VALIDITY,
+                            o.expectation,
+                            f"{value!r} is not in the {column.codes} code list",
+                            action,
+                            file_name,
+                            line,
+                            o.column,
+                        )
+                    )
+                if o.unexpected_count > len(rows):
+                    found.append(
+                        Finding(
+                            VALIDITY,
+                            o.expectation,
+                            f"{o.unexpected_count:,} values outside the code list in all",
+                            action,
+                            file_name,
+                            column=o.column,
+                        )
+                    )
+            else:
                 shown = ", ".join(map(str, o.unexpected_values[:5]))
-                findings.append(
+                found.append(
                     Finding(
                         VALIDITY,
                         o.expectation,
-                        f"{o.unexpected_count:,} value(s) outside the code list ({shown})",
-                        "use the codes of extracts.md §5 (loaded, reported as a validity breach)",
-                        result.entity.file_name(m.stamp),
+                        f"{o.unexpected_count:,} "
+                        f"value(s) not made of {column.codes} codes ({shown})",
+                        action,
+                        file_name,
                         column=o.column,
                     )
                 )
-    return validation
+    return found
 
 
-def _commit(wh, con, m, outcome, results, validation, breaches, spill) -> None:
-    """Make the delivery visible in one transaction: its rows in every raw table and its
-    metadata, or (if the process dies anywhere before COMMIT) nothing at all."""
-    delivery = lit(m.delivery_id)
-    pg = wh.target.kind == "postgres"
-    exports = {}
-    if pg:  # write accepted rows to CSV first; the PostgreSQL transaction then only copies
-        for name, r in results.items():
-            path = Path(spill) / f"{name}.csv"
-            cols = ", ".join(q(c) for c in r.entity.column_names)
-            con.execute(
-                f"copy (select {delivery} as _delivery_id, _line, {cols} from "
-                f"{r.table}) to {lit(str(path))} (header, delimiter ',')"
-            )
-            exports[name] = path
-    metadata = _metadata_rows(m, outcome, results, validation, breaches)
-    if pg:
-        wh.con.autocommit = False
-        cur = wh.con.cursor()
-        try:
-            for name in results:
+class _Load:
+    """The one transaction that makes a delivery visible: rows first (while validation is
+    still running), then the metadata, then COMMIT. If the process dies anywhere before the
+    commit, nothing of the delivery is visible."""
+
+    def __init__(self, wh: Warehouse, con, m: L.Manifest, results, spill: str):
+        self.wh, self.con, self.m, self.results, self.spill = wh, con, m, results, spill
+        self.pg = wh.target.kind == "postgres"
+        self.cur = None
+
+    def rows(self) -> None:
+        delivery = lit(self.m.delivery_id)
+        if self.pg:
+            exports = {}
+            for name, r in self.results.items():  # CSV first; PostgreSQL then only copies
+                path = Path(self.spill) / f"{name}.csv"
+                cols = ", ".join(q(c) for c in r.entity.column_names)
+                self.con.execute(
+                    f"copy (select {delivery} as _delivery_id, _line, {cols} from "
+                    f"{r.table}) to {lit(str(path))} (header, delimiter ',')"
+                )
+                exports[name] = path
+            self.wh.con.autocommit = False
+            self.cur = self.wh.con.cursor()
+            for name in self.results:
                 with open(exports[name], encoding="utf-8") as f:
-                    cur.copy_expert(
-                        f"copy {raw_table(m.agency, name)} from stdin with "
-                        "(format csv, header true)",
+                    self.cur.copy_expert(
+                        f"copy {raw_table(self.m.agency, name)} from stdin "
+                        "with (format csv, header true)",
                         f,
                     )
                 checkpoint()
-            _insert_metadata(lambda sql, p: cur.executemany(sql.replace("?", "%s"), p), metadata)
-            checkpoint()
-            wh.con.commit()
-        except BaseException:
-            wh.con.rollback()
-            raise
-        finally:
-            cur.close()
-            wh.con.autocommit = True
-    else:
-        con.execute("begin transaction")
-        try:
-            for name, r in results.items():
+        else:
+            self.con.execute("begin transaction")
+            self.cur = self.con
+            for name, r in self.results.items():
                 cols = ", ".join(q(c) for c in r.entity.column_names)
-                con.execute(
-                    f"insert into {raw_table(m.agency, name)} select {delivery}, _line,"
-                    f" {cols} from {r.table}"
+                self.con.execute(
+                    f"insert into {raw_table(self.m.agency, name)} select "
+                    f"{delivery}, _line, {cols} from {r.table}"
                 )
                 checkpoint()
-            _insert_metadata(lambda sql, p: con.executemany(sql, p) if p else None, metadata)
-            checkpoint()
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    checkpoint()
+
+    def finish(self, metadata) -> None:
+        for sql, rows in metadata:
+            if rows:
+                if self.pg:
+                    self.cur.executemany(sql.replace("?", "%s"), rows)
+                else:
+                    self.con.executemany(sql, rows)
+        checkpoint()
+        if self.pg:
+            self.wh.con.commit()
+            self.cur.close()
+            self.wh.con.autocommit = True
+        else:
+            self.con.execute("commit")
+
+    def abort(self) -> None:
+        if self.cur is None:
+            return
+        if self.pg:
+            self.wh.con.rollback()
+            self.cur.close()
+            self.wh.con.autocommit = True
+        else:
+            self.con.execute("rollback")
 
 
 def _metadata_rows(m, outcome, results, validation, breaches):
@@ -471,12 +543,6 @@ def _metadata_rows(m, outcome, results, validation, breaches):
         ("insert into raw.rule_breaches values (?, ?, ?, ?, ?, ?)", rule_rows),
         ("insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)", events),
     ]
-
-
-def _insert_metadata(executemany, metadata) -> None:
-    for sql, rows in metadata:
-        if rows:
-            executemany(sql, rows)
 
 
 def _write_report(

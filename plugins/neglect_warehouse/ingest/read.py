@@ -58,14 +58,15 @@ class ReadResult:
     """A parsed file: ``table`` holds the accepted rows, ``parsed`` every parsed row."""
 
     entity: contract.Entity
-    table: str  # temp table of accepted rows (_line + contract columns)
-    parsed: str  # temp table of every parsed row (for identifier scans)
+    table: str  # accepted rows (_line + contract columns), in the attached ``work`` database
+    parsed: str  # every parsed row (for identifier scans)
+    bad: str  # the parsed rows that failed a row check
     rows_in: int
     rows_loaded: int
     rejected: list[Finding] = field(default_factory=list)  # one or more per rejected row
     rejected_rows: int = 0
     structural_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, raw text)
-    scratch: list[str] = field(default_factory=list)  # temp views and tables to drop, in order
+    scratch: list[str] = field(default_factory=list)  # work views and tables to drop, in order
 
     def drop(self, con) -> None:
         for statement in self.scratch:
@@ -86,13 +87,14 @@ def _record_start_lines(path: Path) -> list[int]:
 
 
 def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: str) -> ReadResult:
-    """Parse ``path`` into temp tables named after ``tag`` and check every row."""
+    """Parse ``path`` into tables of the ``work`` database named after ``tag`` and check every
+    row."""
     name = path.name
-    raw, rejects, scans = f"raw_{tag}", f"rej_{tag}", f"rejscan_{tag}"
+    raw, rejects, scans = f"work.raw_{tag}", f"rej_{tag}", f"rejscan_{tag}"
     columns = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in header) + "}"
     con.execute(f"drop table if exists {rejects}; drop table if exists {scans}")
     con.execute(f"""
-        create or replace temp table {raw} as
+        create or replace table {raw} as
         select * from read_csv({lit(str(path))}, columns = {columns}, header = true,
             auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
             null_padding = false, store_rejects = true, rejects_table = '{rejects}',
@@ -110,30 +112,29 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     has_breaks = con.execute(f"select count(*) from {raw} where {breaks}").fetchone()[0] > 0
 
     # Line numbers of parsed rows: the physical line each record starts on.
-    parsed = f"parsed_{tag}"
+    parsed = f"work.parsed_{tag}"
     selected = ", ".join(q(c) for c in entity.column_names)
     if not has_breaks and not rejected_lines:  # the common case: line = row + 1
         con.execute(
-            f"create or replace temp view {parsed} as "
-            f"select {selected}, rowid + 2 as _line from {raw}"
+            f"create or replace view {parsed} as select {selected}, rowid + 2 as _line from {raw}"
         )
     else:
         if not has_breaks:  # data lines are 2, 3, …, minus the rejected ones
             total = parsed_rows + len(rejected_lines)
-            con.execute(f"""create or replace temp table lines_{tag} as
+            con.execute(f"""create or replace table work.lines_{tag} as
                 select row_number() over (order by line) - 1 as ordinal, line
                 from range(2, {total + 2}) t(line)
                 where line not in (select unnest({rejected_lines}::bigint[]))""")
         else:
             starts = [s for s in _record_start_lines(path) if s not in set(rejected_lines)]
-            con.execute(f"create or replace temp table lines_{tag} (ordinal bigint, line bigint)")
-            con.executemany(f"insert into lines_{tag} values (?, ?)", list(enumerate(starts)))
-        con.execute(f"""create or replace temp table {parsed} as
+            con.execute(f"create or replace table work.lines_{tag} (ordinal bigint, line bigint)")
+            con.executemany(f"insert into work.lines_{tag} values (?, ?)", list(enumerate(starts)))
+        con.execute(f"""create or replace table {parsed} as
             select {selected}, l.line as _line
             from (select rowid as ordinal, * from {raw}) as r
-            join lines_{tag} as l using (ordinal)
+            join work.lines_{tag} as l using (ordinal)
             order by l.line""")
-        con.execute(f"drop table {raw}; drop table lines_{tag}")
+        con.execute(f"drop table {raw}; drop table work.lines_{tag}")
 
     # Row checks: required values and types (a boolean first; the reasons only for bad rows),
     # then repeated keys (every occurrence after the first).
@@ -169,18 +170,20 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     bad = " or ".join(p[0] for p in problems) or "false"
     key = ", ".join(q(k) for k in entity.primary_key)
     key_match = " and ".join(f"p.{q(k)} = d.{q(k)}" for k in entity.primary_key)
-    dups, accepted = f"dups_{tag}", f"acc_{tag}"
-    con.execute(f"""create or replace temp table {dups} as
+    dups, accepted, bad_rows = f"work.dups_{tag}", f"work.acc_{tag}", f"work.bad_{tag}"
+    # One pass finds the rows with a problem (rare); the reasons are worked out on those alone.
+    con.execute(f"create or replace table {bad_rows} as select * from {parsed} where {bad}")
+    con.execute(f"""create or replace table {dups} as
         select {key}, min(_line) as first_line from {parsed}
         group by {key} having count(*) > 1""")
-    con.execute(f"""create or replace temp table {accepted} as
+    con.execute(f"""create or replace table {accepted} as
         select _line, {selected} from {parsed} as p
-        where not ({bad}) and not exists (
+        where _line not in (select _line from {bad_rows}) and not exists (
             select 1 from {dups} as d where {key_match} and p._line > d.first_line)""")
     findings = []
     action = "correct the value at source and re-send the delivery"
     details = " union all ".join(
-        f"select _line, {lit(col)}, {lit(rule)}, {msg} from {parsed} where {cond}"
+        f"select _line, {lit(col)}, {lit(rule)}, {msg} from {bad_rows} where {cond}"
         for cond, col, rule, msg in problems
     )
     if details:
@@ -191,8 +194,9 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     keyvalue = "concat_ws('|', " + ", ".join(f"p.{q(k)}" for k in entity.primary_key) + ")"
     for line, value in con.execute(f"""
             select p._line, {keyvalue}
-            from (select * from {parsed} where not ({bad})) as p join {dups} as d on {key_match}
-            where p._line > d.first_line order by 1""").fetchall():
+            from {parsed} as p join {dups} as d on {key_match}
+            where p._line > d.first_line
+              and p._line not in (select _line from {bad_rows}) order by 1""").fetchall():
         findings.append(
             Finding(
                 REJECT,
@@ -221,6 +225,7 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     rows_in = parsed_rows + len(rejected_lines)
     parsed_kind = "view" if not has_breaks and not rejected_lines else "table"
     scratch = [
+        f"drop table if exists {bad_rows}",
         f"drop table if exists {accepted}",
         f"drop {parsed_kind} if exists {parsed}",
         f"drop table if exists {raw}",
@@ -229,6 +234,7 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
         entity,
         accepted,
         parsed,
+        bad_rows,
         rows_in,
         loaded,
         findings,

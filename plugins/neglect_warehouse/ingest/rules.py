@@ -23,14 +23,14 @@ NHS_CANDIDATE = r"[0-9]{10}|[0-9]{3} [0-9]{3} [0-9]{4}"
 
 MACROS = """
 create or replace macro nhs_digits(s) as replace(s, ' ', '');
+create or replace macro nhs_digit(s, i) as try_cast(substr(nhs_digits(s), i, 1) as int);
 create or replace macro nhs_valid(s) as (
     nhs_digits(s) <> repeat(left(nhs_digits(s), 1), 10)
     and (11 - (
-          substr(nhs_digits(s), 1, 1)::int * 10 + substr(nhs_digits(s), 2, 1)::int * 9
-        + substr(nhs_digits(s), 3, 1)::int * 8 + substr(nhs_digits(s), 4, 1)::int * 7
-        + substr(nhs_digits(s), 5, 1)::int * 6 + substr(nhs_digits(s), 6, 1)::int * 5
-        + substr(nhs_digits(s), 7, 1)::int * 4 + substr(nhs_digits(s), 8, 1)::int * 3
-        + substr(nhs_digits(s), 9, 1)::int * 2) % 11) % 11 = substr(nhs_digits(s), 10, 1)::int
+          nhs_digit(s, 1) * 10 + nhs_digit(s, 2) * 9 + nhs_digit(s, 3) * 8
+        + nhs_digit(s, 4) * 7 + nhs_digit(s, 5) * 6 + nhs_digit(s, 6) * 5
+        + nhs_digit(s, 7) * 4 + nhs_digit(s, 8) * 3 + nhs_digit(s, 9) * 2) % 11) % 11
+        = nhs_digit(s, 10)
 );
 """
 
@@ -44,52 +44,66 @@ def install_macros(con) -> None:
     con.execute(MACROS)
 
 
-def identifier_breaches(
-    con,
-    parsed: str,
-    entity: contract.Entity,
-    file_name: str,
-    structural_lines: list[tuple[int, str]],
-) -> list[Finding]:
-    """Raw identifiers anywhere in a file (parsed rows and rows too malformed to parse)."""
+# A value that conforms to one of these types cannot hold an NHS number or a postcode, so
+# those columns are scanned only in rows that failed a row check.
+CANNOT_HOLD_IDENTIFIERS = ("token", "date", "datetime", "month", "yn", "year")
+
+
+def _identifier_scan(con, table: str, columns) -> list[tuple]:
+    nhs_test = {
+        c.name: f"(case when regexp_full_match({q(c.name)}, '{NHS_CANDIDATE}') "
+        f"then nhs_valid({q(c.name)}) else false end)"
+        for c in columns
+    }
+    postcode_test = {
+        c.name: f"regexp_matches({q(c.name)}, {lit(POSTCODE)})"
+        for c in columns
+        if c.type not in ("id", "token")
+    }
+    if not nhs_test:
+        return []
+    flags = [f"{t} as {q('nhs:' + n)}" for n, t in nhs_test.items()]
+    flags += [f"{t} as {q('pc:' + n)}" for n, t in postcode_test.items()]
+    where = " or ".join([*nhs_test.values(), *postcode_test.values()])
+    cursor = con.execute(
+        f"select _line, {', '.join(flags)} from {table} where {where} order by _line limit 50"
+    )
+    names = [d[0] for d in cursor.description][1:]
+    return [
+        (line, flag)
+        for line, *hits in cursor.fetchall()
+        for flag, hit in zip(names, hits, strict=True)
+        if hit
+    ]
+
+
+def identifier_breaches(con, result, file_name: str) -> list[Finding]:
+    """Raw identifiers anywhere in a file: in the columns that could hold one (every row), in
+    every column of rows that failed a row check, and in rows too malformed to parse."""
+    entity = result.entity
+    free = [c for c in entity.columns if c.type not in CANNOT_HOLD_IDENTIFIERS]
+    hits = sorted(
+        set(
+            _identifier_scan(con, result.parsed, free)
+            + _identifier_scan(con, result.bad, entity.columns)
+        )
+    )
     findings = []
-    for c in entity.columns:
-        col = q(c.name)
-        for (line,) in con.execute(f"""
-                select _line from {parsed}
-                where regexp_full_match({col}, '{NHS_CANDIDATE}') and nhs_valid({col})
-                order by _line limit 20""").fetchall():
-            findings.append(
-                Finding(
-                    QUARANTINE,
-                    "identifier_breach",
-                    "a valid NHS number (a 10-digit value passing the "
-                    "modulus-11 check) is in the file",
-                    IDENTIFIER_ACTION,
-                    file_name,
-                    line,
-                    c.name,
-                )
+    for line, flag in hits:
+        kind, column = flag.split(":", 1)
+        what = (
+            "a valid NHS number (a 10-digit value passing the modulus-11 check) is in the file"
+            if kind == "nhs"
+            else "a full UK postcode is in the file"
+        )
+        findings.append(
+            Finding(
+                QUARANTINE, "identifier_breach", what, IDENTIFIER_ACTION, file_name, line, column
             )
-        if c.type in ("id", "token"):
-            continue
-        for (line,) in con.execute(f"""
-                select _line from {parsed} where regexp_matches({col}, {lit(POSTCODE)})
-                order by _line limit 20""").fetchall():
-            findings.append(
-                Finding(
-                    QUARANTINE,
-                    "identifier_breach",
-                    "a full UK postcode is in the file",
-                    IDENTIFIER_ACTION,
-                    file_name,
-                    line,
-                    c.name,
-                )
-            )
+        )
     nhs = re.compile(r"(?<![0-9A-Za-z])(\d{10}|\d{3} \d{3} \d{4})(?![0-9A-Za-z])")
     postcode = re.compile(POSTCODE)
-    for line, text in structural_lines:
+    for line, text in result.structural_lines:
         text = text or ""
         if any(is_valid(m.replace(" ", "")) for m in nhs.findall(text)) or postcode.search(text):
             findings.append(
@@ -105,10 +119,10 @@ def identifier_breaches(
     return findings
 
 
-# extracts.md §6, as SQL over the delivery's accepted rows (temp tables acc_<agency>_<entity>).
+# extracts.md §6, as SQL over the delivery's accepted rows (work.acc_<agency>_<entity>).
 # Each query returns (entity, record_id, line, rule, message).
 def _t(agency: str, entity: str) -> str:
-    return f"acc_{agency}_{entity}"
+    return f"work.acc_{agency}_{entity}"
 
 
 def consistency_sql(agency: str, extract_date: str) -> list[str]:

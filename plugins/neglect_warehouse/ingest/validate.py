@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -104,3 +105,35 @@ def validate_entity(con, table: str, entity: contract.Entity) -> list[Expectatio
         if len(frame) == 0:
             break
     return list(totals.values())
+
+
+class BackgroundValidation:
+    """Runs the suites in one worker thread, each entity with its own DuckDB cursor, while
+    the main thread goes on parsing, checking and loading (DuckDB works outside the GIL)."""
+
+    def __init__(self, con):
+        self._con = con
+        self._executor: ThreadPoolExecutor | None = None
+        self._futures: dict[str, Future] = {}
+
+    def submit(self, table: str, entity: contract.Entity) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="validate")
+        cursor = self._con.cursor()
+        self._futures[entity.name] = self._executor.submit(self._run, cursor, table, entity)
+
+    @staticmethod
+    def _run(cursor, table, entity):
+        try:
+            return validate_entity(cursor, table, entity)
+        finally:
+            cursor.close()
+
+    def results(self) -> dict[str, list[ExpectationOutcome]]:
+        return {name: future.result() for name, future in self._futures.items()}
+
+    def close(self) -> None:
+        """Wait for running work (its tables are about to be dropped) and stop the thread."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
