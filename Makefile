@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup run test lint bench-generate calibration clean
+.PHONY: setup run test lint bench-generate bench-ingest calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -31,6 +31,10 @@ run: setup
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
 	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --landing $(DATA)/landing \
 	    --clean-output
+	rm -rf $(DATA)/warehouse.duckdb $(DATA)/quarantine
+	$(BIN)/neglect-warehouse ingest --landing $(DATA)/landing \
+	    --warehouse $(DATA)/warehouse.duckdb --quarantine $(DATA)/quarantine
+	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
 
 test: setup
 	$(BIN)/python -m pytest
@@ -42,6 +46,10 @@ lint: setup
 bench-generate: setup
 	$(BIN)/python -m neglect_warehouse.bench.generate --profile la
 	$(BIN)/python -m neglect_warehouse.bench.generate --profile region
+
+bench-ingest: setup
+	$(BIN)/python -m neglect_warehouse.bench.ingest --profile la
+	$(BIN)/python -m neglect_warehouse.bench.ingest --profile region
 
 calibration: setup
 	$(BIN)/neglect-warehouse calibration --profile la
