@@ -54,7 +54,7 @@ def suite_for(entity: contract.Entity) -> dict:
             expectations.append(
                 {
                     "type": "expect_column_values_to_match_regex",
-                    "kwargs": {"column": c.name, "regex": f"^({one})(;({one}))*$"},
+                    "kwargs": {"column": c.name, "regex": f"^(?:{one})(?:;(?:{one}))*$"},
                     "meta": {"dimension": "validity", "code_list": c.codes, "source": source},
                 }
             )

@@ -18,7 +18,7 @@ from functools import cache
 from neglect_warehouse import contract
 from neglect_warehouse.expectations import load_suite
 
-BATCH_VECTORS = 500  # DuckDB vectors of 2,048 rows: about a million rows per batch
+BATCH_VECTORS = 128  # DuckDB vectors of 2,048 rows: about 260,000 rows per batch
 
 
 @dataclass
