@@ -45,8 +45,10 @@ def _columns(path: Path) -> str:
 
 
 def _read_csv(path: Path) -> str:
-    return (f"read_csv('{path}', columns = {_columns(path)}, header = true, "
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"')")
+    return (
+        f"read_csv('{path}', columns = {_columns(path)}, header = true, "
+        "auto_detect = false, delim = ',', quote = '\"', escape = '\"')"
+    )
 
 
 def measure(kind: str, landing: Path, work: Path) -> dict:
@@ -60,8 +62,9 @@ def measure(kind: str, landing: Path, work: Path) -> dict:
 
         _context()  # import GX before the clock starts
         start = time.perf_counter()
-        outcomes = ingest_landing(landing, Target.parse(work / "ingest.duckdb"),
-                                  Options(work / "quarantine"))
+        outcomes = ingest_landing(
+            landing, Target.parse(work / "ingest.duckdb"), Options(work / "quarantine")
+        )
         seconds = time.perf_counter() - start
         detail = {o.agency: o.state for o in outcomes}
         rows = sum(o.rows_loaded for o in outcomes)
@@ -80,16 +83,22 @@ def measure(kind: str, landing: Path, work: Path) -> dict:
         con.close()
         seconds = time.perf_counter() - start
         detail = {}
-    return {"kind": kind, "seconds": round(seconds, 2), "rows": rows, "detail": detail,
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "kind": kind,
+        "seconds": round(seconds, 2),
+        "rows": rows,
+        "detail": detail,
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="la", choices=["tiny", "small", "la", "region"])
     parser.add_argument("--landing", type=Path, help="an existing landing folder to use")
-    parser.add_argument("--measure", choices=["duckdb_scan", "duckdb_load", "ingest"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--measure", choices=["duckdb_scan", "duckdb_load", "ingest"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -102,17 +111,43 @@ def main() -> None:
         if landing is None:
             landing = work / "landing"
             env = {**os.environ, "NEGLECT_WAREHOUSE_KEY": KEY}
-            subprocess.run([sys.executable, "-m", "neglect_warehouse.cli", "generate",
-                            "--profile", args.profile, "--out", str(work / "out"),
-                            "--landing", str(landing)], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "neglect_warehouse.cli",
+                    "generate",
+                    "--profile",
+                    args.profile,
+                    "--out",
+                    str(work / "out"),
+                    "--landing",
+                    str(landing),
+                ],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         results = {}
         for kind in ("duckdb_scan", "duckdb_load", "ingest"):
-            out = subprocess.run([sys.executable, "-m", "neglect_warehouse.bench.ingest",
-                                  "--measure", kind, "--landing", str(landing), "--work",
-                                  str(work)], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "neglect_warehouse.bench.ingest",
+                    "--measure",
+                    kind,
+                    "--landing",
+                    str(landing),
+                    "--work",
+                    str(work),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT "))
-            results[kind] = json.loads(line[len("RESULT "):])
+            results[kind] = json.loads(line[len("RESULT ") :])
         ingest = results["ingest"]["seconds"]
         report = {
             "profile": args.profile,

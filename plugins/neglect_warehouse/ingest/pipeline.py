@@ -94,8 +94,39 @@ def _previous(wh: Warehouse, delivery_id: str):
 def _event(wh: Warehouse, m: L.Manifest, state: str, note: str = "") -> None:
     wh.execute(
         "insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)",
-        [m.delivery_id, m.agency, m.extract_date, m.arrived_at, _now(), state, note],
+        [m.delivery_id, m.agency, m.extract_date, m.arrived_at, dt.datetime.now(), state, note],
     )
+
+
+INSERT_DELIVERY = "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _delivery_row(
+    m: L.Manifest,
+    state: str,
+    reasons: str | None,
+    rows_in=None,
+    rows_loaded=None,
+    rows_rejected=None,
+    processed_at=None,
+) -> list:
+    """A ``raw.deliveries`` row, in the table's column order."""
+    return [
+        m.delivery_id,
+        m.agency,
+        m.extract_date,
+        m.path.name,
+        m.sha256,
+        m.key_id,
+        m.spec_version,
+        m.arrived_at,
+        processed_at or _now(),
+        state,
+        reasons,
+        rows_in,
+        rows_loaded,
+        rows_rejected,
+    ]
 
 
 def _seen_arrival(wh: Warehouse, m: L.Manifest) -> bool:
@@ -125,25 +156,7 @@ def process_manifest(path: Path, target: Target, options: Options) -> Outcome | 
         missing = L.missing_files(m)
         if missing:
             if previous is None:
-                wh.execute(
-                    "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        m.delivery_id,
-                        m.agency,
-                        m.extract_date,
-                        path.name,
-                        m.sha256,
-                        m.key_id,
-                        m.spec_version,
-                        m.arrived_at,
-                        _now(),
-                        INCOMPLETE,
-                        json.dumps(missing),
-                        None,
-                        None,
-                        None,
-                    ],
-                )
+                wh.execute(INSERT_DELIVERY, _delivery_row(m, INCOMPLETE, json.dumps(missing)))
                 _event(wh, m, INCOMPLETE, "waiting for " + ", ".join(missing))
             return Outcome(
                 m.agency,
@@ -178,7 +191,7 @@ def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome:
     arrived = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
     outcome.report = _write_report(outcome, [path], options.quarantine)
     wh.execute(
-        "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        INSERT_DELIVERY,
         [
             outcome.delivery_id,
             agency,
@@ -230,8 +243,8 @@ def _read_all(con, m: L.Manifest, facts, options, findings, validation) -> dict[
                 Finding(
                     QUARANTINE,
                     "row_count_mismatch",
-                    f"{result.rows_in:,} data rows, but the "
-                    f"manifest says {listed:,} (truncated file, unclosed quote or stray line breaks)",
+                    f"{result.rows_in:,} data rows, but the manifest says {listed:,} "
+                    "(truncated file, unclosed quote or stray line breaks)",
                     "re-send the file with a manifest written from it",
                     fact.path.name,
                 )
@@ -308,26 +321,12 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         outcome.findings = exc.findings
         outcome.report = _write_report(outcome, [m.path, *files], options.quarantine)
         checkpoint()
+        reasons = json.dumps([f.as_dict() for f in _quarantined(exc.findings)][:200])
         wh.execute(
-            "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " on conflict (delivery_id) do update set state = excluded.state, "
-            "reasons = excluded.reasons, processed_at = excluded.processed_at",
-            [
-                m.delivery_id,
-                m.agency,
-                m.extract_date,
-                m.path.name,
-                m.sha256,
-                m.key_id,
-                m.spec_version,
-                m.arrived_at,
-                _now(),
-                QUARANTINED,
-                json.dumps([f.as_dict() for f in _quarantined(exc.findings)][:200]),
-                None,
-                None,
-                None,
-            ],
+            INSERT_DELIVERY + " on conflict (delivery_id) do update set "
+            "state = excluded.state, reasons = excluded.reasons, "
+            "processed_at = excluded.processed_at",
+            _delivery_row(m, QUARANTINED, reasons),
         )
         _event(wh, m, QUARANTINED)
     finally:
@@ -481,22 +480,15 @@ def _metadata_rows(m, outcome, results, validation, breaches):
     now = _now()
     reasons = [f.as_dict() for f in outcome.findings if f.severity in (REJECT, VALIDITY)][:200]
     deliveries = [
-        [
-            m.delivery_id,
-            m.agency,
-            m.extract_date,
-            m.path.name,
-            m.sha256,
-            m.key_id,
-            m.spec_version,
-            m.arrived_at,
-            now,
+        _delivery_row(
+            m,
             outcome.state,
             json.dumps(reasons),
             outcome.rows_in,
             outcome.rows_loaded,
             outcome.rows_rejected,
-        ]
+            now,
+        )
     ]
     files = [
         [
@@ -530,13 +522,20 @@ def _metadata_rows(m, outcome, results, validation, breaches):
         for o in outcomes
     ]
     rule_rows = [[m.delivery_id, e, rec, line, rule, msg] for e, rec, line, rule, msg in breaches]
-    events = [[m.delivery_id, m.agency, m.extract_date, m.arrived_at, now, outcome.state, ""]]
+    events = [
+        [
+            m.delivery_id,
+            m.agency,
+            m.extract_date,
+            m.arrived_at,
+            dt.datetime.now(),
+            outcome.state,
+            "",
+        ]
+    ]
     return [
         ("delete from raw.deliveries where delivery_id = ?", [[m.delivery_id]]),
-        (
-            "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            deliveries,
-        ),
+        (INSERT_DELIVERY, deliveries),
         ("insert into raw.delivery_files values (?, ?, ?, ?, ?, ?, ?)", files),
         ("insert into raw.rejected_rows values (?, ?, ?, ?, ?, ?)", rejected),
         ("insert into raw.validation_results values (?, ?, ?, ?, ?, ?, ?, ?)", checks),
