@@ -91,5 +91,42 @@ def ingest_dag(agency: str):
     return ingest()
 
 
+@dag(
+    dag_id="ingest_reference",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5)},
+    tags=["ingest", "reference"],
+    doc_md="""
+### Ingest the partnership's reference files
+
+Loads `$NEGLECT_WAREHOUSE_LANDING/reference/localities.csv` and `population.csv` whole when
+they change (same checks as a delivery); a bad pair is quarantined and the previous one stays
+in use. Emits asset `raw_reference` when new reference data is loaded.
+""",
+)
+def ingest_reference():
+    asset = raw_asset("reference")
+
+    @task(pool="warehouse_writer", outlets=[asset])
+    def load_reference_files():
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+        from neglect_warehouse.ingest.tasks import ingest_reference_files
+
+        summary = ingest_reference_files()
+        if summary is None:
+            raise AirflowSkipException("reference files unchanged")
+        print(summary["summary"])
+        if summary["state"] != "LOADED":
+            raise AirflowFailException(summary["summary"])
+
+    load_reference_files()
+
+
+ingest_reference()
+
 for _agency in AGENCIES:
     globals()[f"ingest_{_agency}"] = ingest_dag(_agency)

@@ -60,7 +60,13 @@ def test_dagbag_has_no_import_errors(airflow_home):
     assert out.returncode == 0, out.stderr[-2000:]
     bag = json.loads(out.stdout.strip().splitlines()[-1])
     assert bag["errors"] == {}
-    assert {"ingest_csc", "ingest_police", "ingest_health", "ingest_probation"} <= set(bag["dags"])
+    assert {
+        "ingest_csc",
+        "ingest_police",
+        "ingest_health",
+        "ingest_probation",
+        "ingest_reference",
+    } <= set(bag["dags"])
 
 
 def test_ingest_dag_loads_deliveries_and_emits_the_asset(airflow_home, tiny_clean, tmp_path):

@@ -4,8 +4,8 @@ the CLI runs, for one agency, with results shaped for XCom and asset events."""
 from __future__ import annotations
 
 from neglect_warehouse import settings
-from neglect_warehouse.ingest.pipeline import QUARANTINED, Options
-from neglect_warehouse.ingest.run import ingest_landing
+from neglect_warehouse.ingest.pipeline import QUARANTINED, Options, Outcome
+from neglect_warehouse.ingest.run import ingest_landing, ingest_reference
 from neglect_warehouse.warehouse import Target
 
 LOADED_STATES = ("LOADED", "LOADED_WITH_WARNINGS")
@@ -14,21 +14,32 @@ LOADED_STATES = ("LOADED", "LOADED_WITH_WARNINGS")
 def ingest_agency(agency: str) -> list[dict]:
     """Process every new delivery of ``agency``; one summary per delivery."""
     outcomes = ingest_landing(
-        settings.landing(), Target.parse(), Options(settings.quarantine()), agencies=(agency,)
+        settings.landing(),
+        Target.parse(),
+        Options(settings.quarantine()),
+        agencies=(agency,),
+        reference=False,
     )
-    return [
-        {
-            "agency": o.agency,
-            "extract_date": o.extract_date.isoformat(),
-            "delivery_id": o.delivery_id,
-            "state": o.state,
-            "rows_loaded": o.rows_loaded,
-            "rows_rejected": o.rows_rejected,
-            "report": str(o.report) if o.report else None,
-            "summary": o.summary(),
-        }
-        for o in outcomes
-    ]
+    return [summary(o) for o in outcomes]
+
+
+def ingest_reference_files() -> dict | None:
+    """Load the reference files if they changed; None when there is nothing new."""
+    outcome = ingest_reference(settings.landing(), Target.parse(), Options(settings.quarantine()))
+    return summary(outcome) if outcome else None
+
+
+def summary(o: Outcome) -> dict:
+    return {
+        "agency": o.agency,
+        "extract_date": o.extract_date.isoformat(),
+        "delivery_id": o.delivery_id,
+        "state": o.state,
+        "rows_loaded": o.rows_loaded,
+        "rows_rejected": o.rows_rejected,
+        "report": str(o.report) if o.report else None,
+        "summary": o.summary(),
+    }
 
 
 def loaded(summaries: list[dict]) -> list[dict]:

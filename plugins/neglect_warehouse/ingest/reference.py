@@ -1,0 +1,164 @@
+"""The partnership's reference files (``<landing>/reference/localities.csv`` and
+``population.csv``): not an agency delivery (no manifest), owned by the partnership, replaced
+whole when they change. They get the same header, type and identifier checks as a delivery and
+are recorded in ``raw.deliveries`` as agency ``reference``; a bad pair is quarantined and the
+previous one stays in use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from neglect_warehouse import contract
+from neglect_warehouse.ingest import landing as L
+from neglect_warehouse.ingest.findings import QUARANTINE, Finding
+from neglect_warehouse.ingest.read import lit, q, read_file
+from neglect_warehouse.ingest.rules import identifier_breaches
+from neglect_warehouse.warehouse import Warehouse, raw_table
+
+AGENCY = "reference"
+
+
+def process_reference(
+    landing: Path, wh: Warehouse, options, work_connection, outcome_type, write_report
+):
+    folder = Path(landing) / AGENCY
+    entities = contract.entities(AGENCY)
+    paths = {e.name: folder / e.file_name("") for e in entities}
+    if not all(p.exists() for p in paths.values()):
+        return None
+    digest = hashlib.sha256()
+    for e in entities:
+        digest.update(paths[e.name].read_bytes())
+    sha = digest.hexdigest()
+    delivery_id = sha[:16]
+    arrived = dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in paths.values())).replace(
+        microsecond=0
+    )
+    if wh.query("select 1 from raw.deliveries where delivery_id = ?", [delivery_id]):
+        return None
+    outcome = outcome_type(AGENCY, arrived.date(), delivery_id, "LOADED")
+    spill = tempfile.mkdtemp(prefix="ingest-spill-")
+    con = work_connection(wh, options, spill)
+    results = {}
+    try:
+        for e in entities:
+            listed = {"sha256": hashlib.sha256(paths[e.name].read_bytes()).hexdigest()}
+            fact, found = L.fingerprint(paths[e.name], e, listed)
+            outcome.findings.extend(found)
+            if found:
+                continue
+            result = read_file(con, fact.path, e, fact.header, f"reference_{e.name}")
+            results[e.name] = result
+            outcome.findings.extend(result.rejected)
+            outcome.findings.extend(identifier_breaches(con, result, fact.path.name))
+            if result.rejected_rows:
+                outcome.findings.append(
+                    Finding(
+                        QUARANTINE,
+                        "reference_rows_rejected",
+                        f"{result.rejected_rows} rows of "
+                        f"{fact.path.name} are invalid; reference files must be complete",
+                        "correct the file and deliver both reference files again",
+                        fact.path.name,
+                    )
+                )
+        outcome.rows_in = sum(r.rows_in for r in results.values())
+        if any(f.severity == QUARANTINE for f in outcome.findings):
+            outcome.state = "QUARANTINED"
+        else:
+            outcome.rows_loaded = sum(r.rows_loaded for r in results.values())
+        outcome.rows_rejected = outcome.rows_in - outcome.rows_loaded
+        outcome.report = write_report(
+            outcome,
+            list(paths.values()) if outcome.state == "QUARANTINED" else [],
+            options.quarantine,
+        )
+        row = [
+            delivery_id,
+            AGENCY,
+            arrived.date(),
+            "localities.csv+population.csv",
+            sha,
+            None,
+            None,
+            arrived,
+            dt.datetime.now().replace(microsecond=0),
+            outcome.state,
+            json.dumps([f.as_dict() for f in outcome.findings][:200]),
+            outcome.rows_in,
+            outcome.rows_loaded,
+            outcome.rows_rejected,
+        ]
+        event = [delivery_id, AGENCY, arrived.date(), arrived, dt.datetime.now(), outcome.state, ""]
+        _store(wh, con, outcome, results, row, event, spill)
+    finally:
+        for r in results.values():
+            r.drop(con)
+        if con is not wh.con:
+            con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    return outcome
+
+
+def _store(wh, con, outcome, results, row, event, spill) -> None:
+    """Replace the reference tables and record the outcome, in one transaction."""
+    loading = outcome.state == "LOADED"
+    delivery = lit(row[0])
+    statements = []
+    if loading:
+        for name, r in results.items():
+            cols = ", ".join(q(c) for c in r.entity.column_names)
+            statements.append((f"delete from {raw_table(AGENCY, name)}", None))
+            if wh.target.kind == "duckdb":
+                statements.append(
+                    (
+                        f"insert into {raw_table(AGENCY, name)} select {delivery}, "
+                        f"_line, {cols} from {r.table}",
+                        None,
+                    )
+                )
+            else:
+                rows = con.execute(f"select {delivery}, _line, {cols} from {r.table}").fetchall()
+                marks = ", ".join(["%s"] * (len(r.entity.column_names) + 2))
+                statements.append((f"insert into {raw_table(AGENCY, name)} values ({marks})", rows))
+    if wh.target.kind == "duckdb":
+        con.execute("begin transaction")
+        try:
+            for sql, _ in statements:
+                con.execute(sql)
+            con.execute(
+                "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row
+            )
+            con.execute("insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)", event)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    else:
+        wh.con.autocommit = False
+        try:
+            with wh.con.cursor() as cur:
+                for sql, rows in statements:
+                    if rows is None:
+                        cur.execute(sql)
+                    else:
+                        cur.executemany(sql, rows)
+                cur.execute(
+                    "insert into raw.deliveries values (%s, %s, %s, %s, %s, %s, %s, %s,"
+                    " %s, %s, %s, %s, %s, %s)",
+                    row,
+                )
+                cur.execute(
+                    "insert into raw.delivery_events values (%s, %s, %s, %s, %s, %s, %s)", event
+                )
+            wh.con.commit()
+        except BaseException:
+            wh.con.rollback()
+            raise
+        finally:
+            wh.con.autocommit = True
