@@ -189,7 +189,8 @@ def contract():
 
 @contract.command("sync")
 def contract_sync():
-    """Regenerate the GX suites (expectations/) and dbt sources from the contract."""
+    """Regenerate what derives from the contract: GX suites (expectations/), dbt sources,
+    staging models and their tests, and the bank-holiday seed (dbt_project/)."""
     from neglect_warehouse import dbt_sources, expectations
 
     for path in [*expectations.write_all(), *dbt_sources.write_all()]:

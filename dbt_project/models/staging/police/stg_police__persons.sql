@@ -1,0 +1,32 @@
+-- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- police persons: the current delivery, typed.
+with
+
+source as (
+    select * from {{ source('police', 'persons') }}
+),
+
+current_delivery as (
+    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+    where agency = 'police'
+),
+
+renamed as (
+    select
+        source._delivery_id as delivery_id,
+        source._line as source_line,
+        source.person_id as person_id,
+        source.person_token as person_token,
+        source.person_alt_token as person_alt_token,
+        cast(source.birth_month || '-01' as date) as birth_month,
+        source.sex as sex
+    from source
+    inner join current_delivery
+        on source._delivery_id = current_delivery.delivery_id
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final
