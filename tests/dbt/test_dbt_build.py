@@ -84,6 +84,14 @@ def test_dbt_build_passes(kind, tiny_clean, tmp_path):
         assert result.returncode == 0, result.stdout[-4000:]
         assert "ERROR=0" in result.stdout
         staging_matches_current_raw(target)
+        if kind == "duckdb":  # linkage against the generator's ground truth
+            from neglect_warehouse.bench.linkage import measure
+
+            quality = measure(
+                tmp_path / "warehouse.duckdb", tiny_clean / "out" / "truth" / "person_links.csv"
+            )
+            assert quality["precision"] == 1.0  # two children are never merged
+            assert quality["recall"] > 0.9
     finally:
         if context is not None:
             context.__exit__(None, None, None)

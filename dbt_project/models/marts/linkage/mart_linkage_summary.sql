@@ -1,0 +1,46 @@
+-- Per agency: how its current persons link (outputs.md §4 "linkage").
+with
+
+linked as (
+    select * from {{ ref('int_children_linked') }}
+),
+
+csc_children as (
+    select distinct linked.child_key
+    from linked
+    where linked.agency = 'csc'
+),
+
+per_record as (
+    select
+        linked.agency,
+        linked.link_method,
+        linked.is_ambiguous,
+        csc_children.child_key is not null as is_linked_to_csc_child
+    from linked
+    left join csc_children
+        on linked.child_key = csc_children.child_key
+),
+
+final as (
+    select
+        per_record.agency,
+        count(*) as persons,
+        count(*) filter (where per_record.link_method = 'person_token')
+            as with_person_token,
+        count(*) filter (
+            where per_record.link_method in ('alt_token_to_tokened_child', 'alt_token_only')
+        ) as alternative_token_only,
+        count(*) filter (where per_record.is_ambiguous) as ambiguous,
+        count(*) filter (where per_record.link_method = 'no_token') as without_token,
+        count(*) filter (where per_record.is_linked_to_csc_child) as linked_to_csc_child,
+        count(*) filter (where not per_record.is_linked_to_csc_child) as not_linked_to_csc_child,
+        round(100.0 * count(*) filter (where per_record.is_linked_to_csc_child) / count(*), 1)
+            as pct_linked_to_csc_child,
+        round(100.0 * count(*) filter (where per_record.link_method = 'person_token')
+            / count(*), 1) as pct_with_person_token
+    from per_record
+    group by per_record.agency
+)
+
+select * from final
