@@ -8,7 +8,8 @@ checked by a test so that it can never drift from the contract:
   (``delivery_id``, ``source_line``);
 - ``…/_<agency>__models.yml``: the staging models' documentation and primary-key tests;
 - ``dbt_project/seeds/bank_holidays.csv``: England and Wales bank holidays from the maintained
-  ``holidays`` library.
+  ``holidays`` library;
+- ``dbt_project/seeds/poisson_exact_limits.csv``: exact Poisson limits for counts below 10.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from neglect_warehouse import contract
+from neglect_warehouse.statistics import poisson_exact_limits_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT = ROOT / "dbt_project"
@@ -208,6 +210,7 @@ def generated_files() -> dict[Path, str]:
         for e in contract.entities(agency):
             files[folder / f"{model_name(agency, e.name)}.sql"] = staging_sql(e)
     files[DBT / "seeds" / "bank_holidays.csv"] = bank_holidays_csv()
+    files[DBT / "seeds" / "poisson_exact_limits.csv"] = poisson_exact_limits_csv()
     return files
 
 

@@ -1,0 +1,44 @@
+-- The published known answers of indicators.md §2 (Wilson) and Byar's / exact Poisson limits
+-- worked from their formulas (O = 100: 81.3621–121.6279; O = 5: 1.6235–11.6683 from the
+-- chi-square quantiles). Any row returned is a wrong statistic.
+with
+
+percentages as (
+    select 1 as numerator, 100 as denominator, 0.1767 as lower_95, 5.4486 as upper_95
+    union all select 20, 100, 13.3367, 28.8829
+    union all select 65, 100, 55.2544, 73.6358
+),
+
+counts as (
+    select 100 as observed, 81.3621 as lower_95, 121.6279 as upper_95
+    union all select 10, 4.7874, 18.3915
+    union all select 5, 1.6235, 11.6683
+    union all select 0, 0.0, 3.6889
+),
+
+exact as (
+    select * from {{ ref('poisson_exact_limits') }}
+),
+
+wrong_percentages as (
+    select percentages.*
+    from percentages
+    where abs({{ wilson_lower('numerator', 'denominator') }} - lower_95) > 0.00005
+       or abs({{ wilson_upper('numerator', 'denominator') }} - upper_95) > 0.00005
+),
+
+wrong_counts as (
+    select counts.observed, counts.lower_95, counts.upper_95
+    from counts
+    left join exact on counts.observed = exact.observed
+    where abs({{ count_lower('counts.observed', 'exact.lower_95') }} - counts.lower_95) > 0.00005
+       or abs({{ count_upper('counts.observed', 'exact.upper_95') }} - counts.upper_95) > 0.00005
+),
+
+final as (
+    select 'percentage' as kind, numerator as value, lower_95, upper_95 from wrong_percentages
+    union all
+    select 'count', observed, lower_95, upper_95 from wrong_counts
+)
+
+select * from final
