@@ -93,12 +93,13 @@ def _previous(wh: Warehouse, delivery_id: str):
 
 def _event(wh: Warehouse, m: L.Manifest, state: str, note: str = "") -> None:
     wh.execute(
-        "insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)",
+        INSERT_EVENT,
         [m.delivery_id, m.agency, m.extract_date, m.arrived_at, dt.datetime.now(), state, note],
     )
 
 
 INSERT_DELIVERY = "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_EVENT = "insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)"
 
 
 def _delivery_row(
@@ -300,7 +301,7 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         findings.extend(breach_findings(breaches, m.stamp, m.agency))
         checkpoint()
         # Rows go into the open transaction while the suites are still validating.
-        load = _Load(wh, con, m, results, spill)
+        load = DeliveryLoad(wh, con, m.agency, m.delivery_id, results, spill)
         load.rows()
         checkpoint()
         checks = validation.results()
@@ -407,18 +408,29 @@ def _validity_findings(con, m, results, checks) -> list[Finding]:
     return found
 
 
-class _Load:
+class DeliveryLoad:
     """The one transaction that makes a delivery visible: rows first (while validation is
     still running), then the metadata, then COMMIT. If the process dies anywhere before the
-    commit, nothing of the delivery is visible."""
+    commit, nothing of the delivery is visible. With ``replace`` the tables' earlier rows are
+    deleted in the same transaction (the reference files are replaced whole)."""
 
-    def __init__(self, wh: Warehouse, con, m: L.Manifest, results, spill: str):
-        self.wh, self.con, self.m, self.results, self.spill = wh, con, m, results, spill
+    def __init__(
+        self,
+        wh: Warehouse,
+        con,
+        agency: str,
+        delivery_id: str,
+        results,
+        spill: str,
+        replace: bool = False,
+    ):
+        self.wh, self.con, self.results, self.spill = wh, con, results, spill
+        self.agency, self.delivery_id, self.replace = agency, delivery_id, replace
         self.pg = wh.target.kind == "postgres"
         self.cur = None
 
     def rows(self) -> None:
-        delivery = lit(self.m.delivery_id)
+        delivery = lit(self.delivery_id)
         if self.pg:
             exports = {}
             for name, r in self.results.items():  # CSV first; PostgreSQL then only copies
@@ -432,9 +444,11 @@ class _Load:
             self.wh.con.autocommit = False
             self.cur = self.wh.con.cursor()
             for name in self.results:
+                if self.replace:
+                    self.cur.execute(f"delete from {raw_table(self.agency, name)}")
                 with open(exports[name], encoding="utf-8") as f:
                     self.cur.copy_expert(
-                        f"copy {raw_table(self.m.agency, name)} from stdin "
+                        f"copy {raw_table(self.agency, name)} from stdin "
                         "with (format csv, header true)",
                         f,
                     )
@@ -444,8 +458,10 @@ class _Load:
             self.cur = self.con
             for name, r in self.results.items():
                 cols = ", ".join(q(c) for c in r.entity.column_names)
+                if self.replace:
+                    self.con.execute(f"delete from {raw_table(self.agency, name)}")
                 self.con.execute(
-                    f"insert into {raw_table(self.m.agency, name)} select "
+                    f"insert into {raw_table(self.agency, name)} select "
                     f"{delivery}, _line, {cols} from {r.table}"
                 )
                 checkpoint()
@@ -540,7 +556,7 @@ def _metadata_rows(m, outcome, results, validation, breaches):
         ("insert into raw.rejected_rows values (?, ?, ?, ?, ?, ?)", rejected),
         ("insert into raw.validation_results values (?, ?, ?, ?, ?, ?, ?, ?)", checks),
         ("insert into raw.rule_breaches values (?, ?, ?, ?, ?, ?)", rule_rows),
-        ("insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)", events),
+        (INSERT_EVENT, events),
     ]
 
 

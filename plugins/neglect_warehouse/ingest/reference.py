@@ -16,16 +16,23 @@ from pathlib import Path
 from neglect_warehouse import contract
 from neglect_warehouse.ingest import landing as L
 from neglect_warehouse.ingest.findings import QUARANTINE, Finding
-from neglect_warehouse.ingest.read import lit, q, read_file
+from neglect_warehouse.ingest.pipeline import (
+    INSERT_DELIVERY,
+    INSERT_EVENT,
+    DeliveryLoad,
+    Options,
+    Outcome,
+    _work_connection,
+    _write_report,
+)
+from neglect_warehouse.ingest.read import read_file
 from neglect_warehouse.ingest.rules import identifier_breaches
-from neglect_warehouse.warehouse import Warehouse, raw_table
+from neglect_warehouse.warehouse import Warehouse
 
 AGENCY = "reference"
 
 
-def process_reference(
-    landing: Path, wh: Warehouse, options, work_connection, outcome_type, write_report
-):
+def process_reference(landing: Path, wh: Warehouse, options: Options) -> Outcome | None:
     folder = Path(landing) / AGENCY
     entities = contract.entities(AGENCY)
     paths = {e.name: folder / e.file_name("") for e in entities}
@@ -41,9 +48,9 @@ def process_reference(
     )
     if wh.query("select 1 from raw.deliveries where delivery_id = ?", [delivery_id]):
         return None
-    outcome = outcome_type(AGENCY, arrived.date(), delivery_id, "LOADED")
+    outcome = Outcome(AGENCY, arrived.date(), delivery_id, "LOADED")
     spill = tempfile.mkdtemp(prefix="ingest-spill-")
-    con = work_connection(wh, options, spill)
+    con = _work_connection(wh, options, spill)
     results = {}
     try:
         for e in entities:
@@ -73,7 +80,7 @@ def process_reference(
         else:
             outcome.rows_loaded = sum(r.rows_loaded for r in results.values())
         outcome.rows_rejected = outcome.rows_in - outcome.rows_loaded
-        outcome.report = write_report(
+        outcome.report = _write_report(
             outcome,
             list(paths.values()) if outcome.state == "QUARANTINED" else [],
             options.quarantine,
@@ -95,7 +102,22 @@ def process_reference(
             outcome.rows_rejected,
         ]
         event = [delivery_id, AGENCY, arrived.date(), arrived, dt.datetime.now(), outcome.state, ""]
-        _store(wh, con, outcome, results, row, event, spill)
+        # The new pair replaces the old one whole; a quarantined pair only records its outcome.
+        load = DeliveryLoad(
+            wh,
+            con,
+            AGENCY,
+            delivery_id,
+            results if outcome.state == "LOADED" else {},
+            spill,
+            replace=True,
+        )
+        try:
+            load.rows()
+            load.finish([(INSERT_DELIVERY, [row]), (INSERT_EVENT, [event])])
+        except BaseException:
+            load.abort()
+            raise
     finally:
         for r in results.values():
             r.drop(con)
@@ -103,62 +125,3 @@ def process_reference(
             con.close()
         shutil.rmtree(spill, ignore_errors=True)
     return outcome
-
-
-def _store(wh, con, outcome, results, row, event, spill) -> None:
-    """Replace the reference tables and record the outcome, in one transaction."""
-    loading = outcome.state == "LOADED"
-    delivery = lit(row[0])
-    statements = []
-    if loading:
-        for name, r in results.items():
-            cols = ", ".join(q(c) for c in r.entity.column_names)
-            statements.append((f"delete from {raw_table(AGENCY, name)}", None))
-            if wh.target.kind == "duckdb":
-                statements.append(
-                    (
-                        f"insert into {raw_table(AGENCY, name)} select {delivery}, "
-                        f"_line, {cols} from {r.table}",
-                        None,
-                    )
-                )
-            else:
-                rows = con.execute(f"select {delivery}, _line, {cols} from {r.table}").fetchall()
-                marks = ", ".join(["%s"] * (len(r.entity.column_names) + 2))
-                statements.append((f"insert into {raw_table(AGENCY, name)} values ({marks})", rows))
-    if wh.target.kind == "duckdb":
-        con.execute("begin transaction")
-        try:
-            for sql, _ in statements:
-                con.execute(sql)
-            con.execute(
-                "insert into raw.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row
-            )
-            con.execute("insert into raw.delivery_events values (?, ?, ?, ?, ?, ?, ?)", event)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    else:
-        wh.con.autocommit = False
-        try:
-            with wh.con.cursor() as cur:
-                for sql, rows in statements:
-                    if rows is None:
-                        cur.execute(sql)
-                    else:
-                        cur.executemany(sql, rows)
-                cur.execute(
-                    "insert into raw.deliveries values (%s, %s, %s, %s, %s, %s, %s, %s,"
-                    " %s, %s, %s, %s, %s, %s)",
-                    row,
-                )
-                cur.execute(
-                    "insert into raw.delivery_events values (%s, %s, %s, %s, %s, %s, %s)", event
-                )
-            wh.con.commit()
-        except BaseException:
-            wh.con.rollback()
-            raise
-        finally:
-            wh.con.autocommit = True

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from neglect_warehouse import contract
-from neglect_warehouse.ingest import pipeline
 from neglect_warehouse.ingest.landing import find_manifests
 from neglect_warehouse.ingest.pipeline import Options, Outcome, process_manifest
 from neglect_warehouse.warehouse import Target, Warehouse
@@ -17,9 +16,7 @@ def ingest_reference(landing: Path, target: Target, options: Options) -> Outcome
 
     with Warehouse(target) as wh:
         wh.ensure_schema()
-        return process_reference(
-            landing, wh, options, pipeline._work_connection, Outcome, pipeline._write_report
-        )
+        return process_reference(landing, wh, options)
 
 
 def ingest_landing(
