@@ -1,0 +1,34 @@
+-- F04 ICPCs within 15 working days of the S47 start (S47s, flow by icpc_date). Denominator:
+-- S47 enquiries with an ICPC; numerator: wd(start_date, icpc_date) ≤ 15.
+with
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+calendar as (
+    select * from {{ ref('int_calendar') }}
+),
+
+enquiries as (
+    {{ in_both_modes(ref('int_csc__s47_enquiries_keyed')) }}
+),
+
+final as (
+    select
+        enquiries.mode,
+        'F04' as indicator_id,
+        periods.period_end,
+        enquiries.s47_id as unit_id,
+        enquiries.locality_code,
+        coalesce({{ working_days('started', 'conference') }} <= 15, false) as is_numerator
+    from enquiries
+    inner join periods
+        on {{ in_flow_window('enquiries.icpc_date') }}
+    left join calendar as started
+        on enquiries.start_date = started.calendar_date
+    left join calendar as conference
+        on enquiries.icpc_date = conference.calendar_date
+)
+
+select * from final

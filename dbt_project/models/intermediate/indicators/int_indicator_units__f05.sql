@@ -1,0 +1,26 @@
+-- F05 CP plans that are a second or subsequent plan (plans, flow by start). Numerator: plans
+-- whose child had an earlier CP plan (any category, any time).
+with
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+plans as (
+    select * from {{ ref('int_cp_plans_sequenced') }}
+),
+
+final as (
+    select
+        plans.mode,
+        'F05' as indicator_id,
+        periods.period_end,
+        plans.plan_id as unit_id,
+        plans.locality_code,
+        plans.has_earlier_plan as is_numerator
+    from plans
+    inner join periods
+        on {{ in_flow_window('plans.start_date') }}
+)
+
+select * from final

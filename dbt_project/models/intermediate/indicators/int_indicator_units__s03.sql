@@ -1,0 +1,32 @@
+-- S03 Neglect CIN plans open more than 6 months (children, snapshot). Denominator: children
+-- with an open neglect CIN plan; numerator: … whose plan started > 182 days before
+-- period_end.
+with
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+plans as (
+    select * from {{ ref('int_plans_classified') }}
+    where int_plans_classified.plan_type = 'CIN'
+      and int_plans_classified.is_neglect_while_open
+),
+
+qualifying as (
+    select
+        plans.mode,
+        periods.period_end,
+        plans.child_key,
+        plans.start_date,
+        plans.plan_id as record_id,
+        plans.locality_code,
+        periods.period_end - plans.start_date > 182 as is_numerator
+    from plans
+    inner join periods
+        on {{ open_at('plans.start_date', 'plans.end_date', 'periods.period_end') }}
+),
+
+{{ count_children('S03', 'qualifying') }}
+
+select * from final

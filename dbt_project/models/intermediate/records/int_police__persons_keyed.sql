@@ -1,0 +1,2 @@
+-- police persons of the current delivery, keyed to children, with is_excluded (macro agency_records).
+{{ agency_records('police', 'persons') }}
