@@ -16,16 +16,16 @@ records as (
 
 breaches as (
     select distinct
-        stg_ingest__rule_breaches.entity,
-        stg_ingest__rule_breaches.source_line
+        entity,
+        source_line
     from {{ ref('stg_ingest__rule_breaches') }}
-    where stg_ingest__rule_breaches.agency = '{{ agency }}'
+    where agency = '{{ agency }}'
 ),
 
 {% if entity == 'persons' %}
 children as (
     select * from {{ ref('int_children_linked') }}
-    where int_children_linked.agency = '{{ agency }}'
+    where agency = '{{ agency }}'
 ),
 
 final as (

@@ -30,9 +30,12 @@
         or ({{ end_date }} > {{ start_date }} and {{ end_date }} > {{ d }} - {{ days - 1 }})))
 {%- endmacro %}
 
-{# A date in the rolling 12 months ending period_end (periods alias p). #}
-{% macro in_flow_window(d, periods='periods') -%}
-    ({{ d }} > {{ periods }}.year_ago_end and {{ d }} <= {{ periods }}.period_end)
+{#
+    The month end of a date. Flow indicators count each unit at the month end of the date
+    that places it in a window; fct_indicator_values sums the 12 months of each window.
+#}
+{% macro month_end(d) -%}
+    (cast({{ dbt.dateadd('month', 1, dbt.date_trunc('month', d)) }} as date) - 1)
 {%- endmacro %}
 
 {# Age at d in completed years from the first day of birth_month (negative when unborn). #}
@@ -57,7 +60,8 @@
 {%- endmacro %}
 
 {#
-    Children counted once (indicators.md §1): from qualifying records (mode, period_end,
+    Snapshot indicators counting children once (indicators.md §1): from qualifying records
+    (mode, period_end,
     child_key, start_date, record_id, locality_code, is_numerator), one row per child, in the
     numerator if any of its qualifying records is, with the locality of its latest-starting
     qualifying record (ties: the greater record id).
@@ -78,7 +82,7 @@ final as (
     select
         ranked_{{ qualifying }}.mode,
         '{{ indicator_id }}' as indicator_id,
-        ranked_{{ qualifying }}.period_end,
+        ranked_{{ qualifying }}.period_end as month_end,
         ranked_{{ qualifying }}.child_key as unit_id,
         max(case when ranked_{{ qualifying }}.recency = 1
                  then ranked_{{ qualifying }}.locality_code end) as locality_code,

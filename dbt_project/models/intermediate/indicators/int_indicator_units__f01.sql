@@ -3,10 +3,6 @@
 -- a contact without a decision stays in the denominator.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 contacts as (
     {{ in_both_modes(ref('int_csc__contacts_keyed')) }}
 ),
@@ -15,15 +11,14 @@ final as (
     select
         contacts.mode,
         'F01' as indicator_id,
-        periods.period_end,
+        {{ month_end("cast(contacts.contact_datetime as date)") }} as month_end,
         contacts.contact_id as unit_id,
         contacts.locality_code,
         coalesce(
             contacts.decision_datetime <= contacts.contact_datetime + interval '24 hours', false
         ) as is_numerator
     from contacts
-    inner join periods
-        on {{ in_flow_window('cast(contacts.contact_datetime as date)') }}
+    where cast(contacts.contact_datetime as date) is not null
 )
 
 select * from final

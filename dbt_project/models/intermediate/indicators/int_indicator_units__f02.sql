@@ -3,10 +3,6 @@
 -- referral is not "before").
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 referrals as (
     {{ in_both_modes(ref('int_csc__referrals_keyed')) }}
 ),
@@ -28,16 +24,15 @@ final as (
     select
         referrals.mode,
         'F02' as indicator_id,
-        periods.period_end,
+        {{ month_end("referrals.referral_date") }} as month_end,
         referrals.referral_id as unit_id,
         referrals.locality_code,
         re_referrals.referral_id is not null as is_numerator
     from referrals
-    inner join periods
-        on {{ in_flow_window('referrals.referral_date') }}
     left join re_referrals
         on referrals.mode = re_referrals.mode
         and referrals.referral_id = re_referrals.referral_id
+    where referrals.referral_date is not null
 )
 
 select * from final

@@ -2,10 +2,6 @@
 -- Numerator: wd(start_date, authorised_date) ≤ 45, working days excluding bank holidays.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 calendar as (
     select * from {{ ref('int_calendar') }}
 ),
@@ -18,17 +14,16 @@ final as (
     select
         assessments.mode,
         'F03' as indicator_id,
-        periods.period_end,
+        {{ month_end("assessments.authorised_date") }} as month_end,
         assessments.assessment_id as unit_id,
         assessments.locality_code,
         coalesce({{ working_days('started', 'authorised') }} <= 45, false) as is_numerator
     from assessments
-    inner join periods
-        on {{ in_flow_window('assessments.authorised_date') }}
     left join calendar as started
         on assessments.start_date = started.calendar_date
     left join calendar as authorised
         on assessments.authorised_date = authorised.calendar_date
+    where assessments.authorised_date is not null
 )
 
 select * from final

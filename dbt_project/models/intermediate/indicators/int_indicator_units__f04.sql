@@ -2,10 +2,6 @@
 -- S47 enquiries with an ICPC; numerator: wd(start_date, icpc_date) ≤ 15.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 calendar as (
     select * from {{ ref('int_calendar') }}
 ),
@@ -18,17 +14,16 @@ final as (
     select
         enquiries.mode,
         'F04' as indicator_id,
-        periods.period_end,
+        {{ month_end("enquiries.icpc_date") }} as month_end,
         enquiries.s47_id as unit_id,
         enquiries.locality_code,
         coalesce({{ working_days('started', 'conference') }} <= 15, false) as is_numerator
     from enquiries
-    inner join periods
-        on {{ in_flow_window('enquiries.icpc_date') }}
     left join calendar as started
         on enquiries.start_date = started.calendar_date
     left join calendar as conference
         on enquiries.icpc_date = conference.calendar_date
+    where enquiries.icpc_date is not null
 )
 
 select * from final

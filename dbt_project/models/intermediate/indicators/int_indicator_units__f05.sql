@@ -2,10 +2,6 @@
 -- whose child had an earlier CP plan (any category, any time).
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 plans as (
     select * from {{ ref('int_cp_plans_sequenced') }}
 ),
@@ -14,13 +10,12 @@ final as (
     select
         plans.mode,
         'F05' as indicator_id,
-        periods.period_end,
+        {{ month_end("plans.start_date") }} as month_end,
         plans.plan_id as unit_id,
         plans.locality_code,
         plans.has_earlier_plan as is_numerator
     from plans
-    inner join periods
-        on {{ in_flow_window('plans.start_date') }}
+    where plans.start_date is not null
 )
 
 select * from final

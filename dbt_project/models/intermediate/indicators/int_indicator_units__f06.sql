@@ -2,26 +2,21 @@
 -- ≥ 730 days (end_date − start_date).
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
+    where plan_type = 'CP'
 ),
 
 final as (
     select
         plans.mode,
         'F06' as indicator_id,
-        periods.period_end,
+        {{ month_end("plans.end_date") }} as month_end,
         plans.plan_id as unit_id,
         plans.locality_code,
         plans.end_date - plans.start_date >= 730 as is_numerator
     from plans
-    inner join periods
-        on {{ in_flow_window('plans.end_date') }}
+    where plans.end_date is not null
 )
 
 select * from final

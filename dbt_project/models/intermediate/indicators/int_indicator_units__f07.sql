@@ -8,7 +8,7 @@ periods as (
 
 plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
+    where plan_type = 'CP'
 ),
 
 qualifying as (

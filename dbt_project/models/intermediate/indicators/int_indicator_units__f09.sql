@@ -3,10 +3,6 @@
 -- + 3 days.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 episodes as (
     {{ in_both_modes(ref('int_csc__missing_episodes_keyed')) }}
 ),
@@ -15,15 +11,14 @@ final as (
     select
         episodes.mode,
         'F09' as indicator_id,
-        periods.period_end,
+        {{ month_end("cast(episodes.end_datetime as date)") }} as month_end,
         episodes.missing_id as unit_id,
         episodes.locality_code,
         coalesce(
             episodes.rhi_completed_date <= cast(episodes.end_datetime as date) + 3, false
         ) as is_numerator
     from episodes
-    inner join periods
-        on {{ in_flow_window('cast(episodes.end_datetime as date)') }}
+    where cast(episodes.end_datetime as date) is not null
 )
 
 select * from final

@@ -4,13 +4,9 @@
 -- child started another CP plan 0 to 365 days after the end.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 cp_plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
+    where plan_type = 'CP'
 ),
 
 ended as (
@@ -35,17 +31,15 @@ final as (
     select
         ended.mode,
         'F10' as indicator_id,
-        periods.period_end,
+        {{ month_end("ended.end_date") }} as month_end,
         ended.plan_id as unit_id,
         ended.locality_code,
         restarted.plan_id is not null as is_numerator
     from ended
-    inner join periods
-        on ended.end_date > periods.two_years_ago_end
-        and ended.end_date <= periods.year_ago_end
     left join restarted
         on ended.mode = restarted.mode
         and ended.plan_id = restarted.plan_id
+    where ended.end_date is not null
 )
 
 select * from final

@@ -3,14 +3,10 @@
 -- neglect_tools record completed within 90 days either side of the start.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
-      and int_plans_classified.is_neglect_at_start
+    where plan_type = 'CP'
+      and is_neglect_at_start
 ),
 
 tools as (
@@ -33,16 +29,15 @@ final as (
     select
         plans.mode,
         'F11' as indicator_id,
-        periods.period_end,
+        {{ month_end("plans.start_date") }} as month_end,
         plans.plan_id as unit_id,
         plans.locality_code,
         with_tool.plan_id is not null as is_numerator
     from plans
-    inner join periods
-        on {{ in_flow_window('plans.start_date') }}
     left join with_tool
         on plans.mode = with_tool.mode
         and plans.plan_id = with_tool.plan_id
+    where plans.start_date is not null
 )
 
 select * from final

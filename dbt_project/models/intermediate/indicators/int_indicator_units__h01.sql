@@ -3,10 +3,6 @@
 -- scheduled_date − requested_date ≤ 10.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 appointments as (
     {{ in_both_modes(ref('int_health__appointments_keyed')) }}
 ),
@@ -15,15 +11,14 @@ final as (
     select
         appointments.mode,
         'H01' as indicator_id,
-        periods.period_end,
+        {{ month_end("appointments.requested_date") }} as month_end,
         appointments.appointment_id as unit_id,
         cast(null as varchar) as locality_code,
         appointments.outcome = 'ATTENDED'
             and appointments.scheduled_date - appointments.requested_date <= 10 as is_numerator
     from appointments
-    inner join periods
-        on {{ in_flow_window('appointments.requested_date') }}
-    where appointments.appointment_type = 'ICPC_HEALTH_ASSESSMENT'
+    where appointments.requested_date is not null
+      and appointments.appointment_type = 'ICPC_HEALTH_ASSESSMENT'
 )
 
 select * from final

@@ -4,10 +4,6 @@
 -- expected_delivery_date.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 bookings as (
     {{ in_both_modes(ref('int_health__antenatal_bookings_keyed')) }}
 ),
@@ -16,16 +12,15 @@ final as (
     select
         bookings.mode,
         'H02' as indicator_id,
-        periods.period_end,
+        {{ month_end("bookings.expected_delivery_date") }} as month_end,
         bookings.booking_id as unit_id,
         cast(null as varchar) as locality_code,
         coalesce(
             bookings.health_visitor_notified_date <= bookings.expected_delivery_date, false
         ) as is_numerator
     from bookings
-    inner join periods
-        on {{ in_flow_window('bookings.expected_delivery_date') }}
-    where bookings.safeguarding_concern
+    where bookings.expected_delivery_date is not null
+      and bookings.safeguarding_concern
 )
 
 select * from final

@@ -4,17 +4,13 @@
 -- scheduled date; numerator: … WAS_NOT_BROUGHT.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 appointments as (
     {{ in_both_modes(ref('int_health__appointments_keyed')) }}
 ),
 
 neglect_plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.is_neglect_while_open
+    where is_neglect_while_open
 ),
 
 on_plan as (
@@ -36,13 +32,12 @@ final as (
     select
         on_plan.mode,
         'H03' as indicator_id,
-        periods.period_end,
+        {{ month_end("on_plan.scheduled_date") }} as month_end,
         on_plan.appointment_id as unit_id,
         cast(null as varchar) as locality_code,
         on_plan.outcome = 'WAS_NOT_BROUGHT' as is_numerator
     from on_plan
-    inner join periods
-        on {{ in_flow_window('on_plan.scheduled_date') }}
+    where on_plan.scheduled_date is not null
 )
 
 select * from final

@@ -3,10 +3,6 @@
 -- date (the health person's birth month); numerator: … WAS_NOT_BROUGHT.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 appointments as (
     {{ in_both_modes(ref('int_health__appointments_keyed')) }}
 ),
@@ -15,14 +11,13 @@ final as (
     select
         appointments.mode,
         'H03A' as indicator_id,
-        periods.period_end,
+        {{ month_end("appointments.scheduled_date") }} as month_end,
         appointments.appointment_id as unit_id,
         cast(null as varchar) as locality_code,
         appointments.outcome = 'WAS_NOT_BROUGHT' as is_numerator
     from appointments
-    inner join periods
-        on {{ in_flow_window('appointments.scheduled_date') }}
-    where appointments.outcome in ('ATTENDED', 'WAS_NOT_BROUGHT')
+    where appointments.scheduled_date is not null
+      and appointments.outcome in ('ATTENDED', 'WAS_NOT_BROUGHT')
       and {{ aged_between('appointments.birth_month', 'appointments.scheduled_date', 0, 17) }}
 )
 

@@ -5,18 +5,14 @@
 -- appointment of that child, type and due date with scheduled_date ≤ due_date.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 appointments as (
     {{ in_both_modes(ref('int_health__appointments_keyed')) }}
 ),
 
 neglect_cp_plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
-      and int_plans_classified.is_neglect_while_open
+    where plan_type = 'CP'
+      and is_neglect_while_open
 ),
 
 reviews as (
@@ -59,14 +55,13 @@ final as (
     select
         on_plan.mode,
         'H04' as indicator_id,
-        periods.period_end,
+        {{ month_end("on_plan.due_date") }} as month_end,
         on_plan.child_key || '|' || on_plan.appointment_type || '|'
             || cast(on_plan.due_date as varchar) as unit_id,
         cast(null as varchar) as locality_code,
         on_plan.is_on_time as is_numerator
     from on_plan
-    inner join periods
-        on {{ in_flow_window('on_plan.due_date') }}
+    where on_plan.due_date is not null
 )
 
 select * from final

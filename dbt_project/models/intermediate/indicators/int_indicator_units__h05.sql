@@ -10,12 +10,12 @@ periods as (
 
 neglect_plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.is_neglect_while_open
+    where is_neglect_while_open
 ),
 
 involvements as (
     select * from {{ ref('int_agency_involvements') }}
-    where int_agency_involvements.agency = 'health'
+    where agency = 'health'
 ),
 
 open_plans as (

@@ -3,10 +3,6 @@
 -- with voice_of_child_recorded Y.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 notifications as (
     {{ in_both_modes(ref('int_police__child_notifications_keyed')) }}
 ),
@@ -15,14 +11,13 @@ final as (
     select
         notifications.mode,
         'P01' as indicator_id,
-        periods.period_end,
+        {{ month_end("cast(notifications.notification_datetime as date)") }} as month_end,
         notifications.notification_id as unit_id,
         cast(null as varchar) as locality_code,
         notifications.voice_of_child_recorded as is_numerator
     from notifications
-    inner join periods
-        on {{ in_flow_window('cast(notifications.notification_datetime as date)') }}
-    where notifications.child_present
+    where cast(notifications.notification_datetime as date) is not null
+      and notifications.child_present
 )
 
 select * from final

@@ -3,10 +3,6 @@
 -- discussion within 2 days either side of the strategy discussion date.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 enquiries as (
     {{ in_both_modes(ref('int_csc__s47_enquiries_keyed')) }}
 ),
@@ -31,16 +27,15 @@ final as (
     select
         enquiries.mode,
         'P03' as indicator_id,
-        periods.period_end,
+        {{ month_end("enquiries.strategy_discussion_date") }} as month_end,
         enquiries.s47_id as unit_id,
         enquiries.locality_code,
         recorded.s47_id is not null as is_numerator
     from enquiries
-    inner join periods
-        on {{ in_flow_window('enquiries.strategy_discussion_date') }}
     left join recorded
         on enquiries.mode = recorded.mode
         and enquiries.s47_id = recorded.s47_id
+    where enquiries.strategy_discussion_date is not null
 )
 
 select * from final

@@ -3,10 +3,6 @@
 -- numerator: … with shared_with_csc_datetime − incident_datetime ≤ 24 h (as written).
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 notifications as (
     {{ in_both_modes(ref('int_police__child_notifications_keyed')) }}
 ),
@@ -33,7 +29,7 @@ final as (
     select
         domestic_abuse.mode,
         'P04' as indicator_id,
-        periods.period_end,
+        {{ month_end("cast(domestic_abuse.notification_datetime as date)") }} as month_end,
         domestic_abuse.notification_id as unit_id,
         cast(null as varchar) as locality_code,
         coalesce(
@@ -42,8 +38,7 @@ final as (
             false
         ) as is_numerator
     from domestic_abuse
-    inner join periods
-        on {{ in_flow_window('cast(domestic_abuse.notification_datetime as date)') }}
+    where cast(domestic_abuse.notification_datetime as date) is not null
 )
 
 select * from final

@@ -3,10 +3,6 @@
 -- or before the case start.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 cases as (
     {{ in_both_modes(ref('int_probation__cases_keyed')) }}
 ),
@@ -31,17 +27,16 @@ final as (
     select
         cases.mode,
         'R01' as indicator_id,
-        periods.period_end,
+        {{ month_end("cases.start_date") }} as month_end,
         cases.case_id as unit_id,
         cast(null as varchar) as locality_code,
         checked.case_id is not null as is_numerator
     from cases
-    inner join periods
-        on {{ in_flow_window('cases.start_date') }}
     left join checked
         on cases.mode = checked.mode
         and cases.case_id = checked.case_id
-    where cases.children_in_household = 'Y'
+    where cases.start_date is not null
+      and cases.children_in_household = 'Y'
 )
 
 select * from final

@@ -3,10 +3,6 @@
 -- the denominator.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 calendar as (
     select * from {{ ref('int_calendar') }}
 ),
@@ -19,17 +15,16 @@ final as (
     select
         checks.mode,
         'R02' as indicator_id,
-        periods.period_end,
+        {{ month_end("checks.requested_date") }} as month_end,
         checks.check_id as unit_id,
         cast(null as varchar) as locality_code,
         coalesce({{ working_days('requested', 'answered') }} <= 5, false) as is_numerator
     from checks
-    inner join periods
-        on {{ in_flow_window('checks.requested_date') }}
     left join calendar as requested
         on checks.requested_date = requested.calendar_date
     left join calendar as answered
         on checks.response_date = answered.calendar_date
+    where checks.requested_date is not null
 )
 
 select * from final

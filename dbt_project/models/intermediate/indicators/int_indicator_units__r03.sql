@@ -14,7 +14,7 @@ cases as (
 
 neglect_plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.is_neglect_while_open
+    where is_neglect_while_open
 ),
 
 csc_persons as (
@@ -40,7 +40,7 @@ final as (
     select
         cases.mode,
         'R03' as indicator_id,
-        periods.period_end,
+        periods.period_end as month_end,
         cases.case_id as unit_id,
         cast(null as varchar) as locality_code,
         neglect_households.household_token is not null as is_numerator

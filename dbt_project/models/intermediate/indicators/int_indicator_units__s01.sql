@@ -9,8 +9,8 @@ periods as (
 
 plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
-      and int_plans_classified.is_neglect_while_open
+    where plan_type = 'CP'
+      and is_neglect_while_open
 ),
 
 qualifying as (

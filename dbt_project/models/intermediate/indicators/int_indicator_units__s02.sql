@@ -4,21 +4,17 @@
 -- ≤ 1826 days before the new start.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 plans as (
     select * from {{ ref('int_cp_plans_sequenced') }}
-    where int_cp_plans_sequenced.is_neglect_at_start
-      and int_cp_plans_sequenced.has_earlier_plan
+    where is_neglect_at_start
+      and has_earlier_plan
 ),
 
 final as (
     select
         plans.mode,
         'S02' as indicator_id,
-        periods.period_end,
+        {{ month_end("plans.start_date") }} as month_end,
         plans.plan_id as unit_id,
         plans.locality_code,
         coalesce(
@@ -28,8 +24,7 @@ final as (
             false
         ) as is_numerator
     from plans
-    inner join periods
-        on {{ in_flow_window('plans.start_date') }}
+    where plans.start_date is not null
 )
 
 select * from final

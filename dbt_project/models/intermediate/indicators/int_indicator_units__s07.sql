@@ -2,10 +2,6 @@
 -- episodes with reason_new_episode S; numerator: … with category_of_need N1.
 with
 
-periods as (
-    select * from {{ ref('int_periods') }}
-),
-
 episodes as (
     {{ in_both_modes(ref('int_csc__cla_episodes_keyed')) }}
 ),
@@ -14,14 +10,13 @@ final as (
     select
         episodes.mode,
         'S07' as indicator_id,
-        periods.period_end,
+        {{ month_end("episodes.start_date") }} as month_end,
         episodes.episode_id as unit_id,
         episodes.locality_code,
         episodes.category_of_need = 'N1' as is_numerator
     from episodes
-    inner join periods
-        on {{ in_flow_window('episodes.start_date') }}
-    where episodes.reason_new_episode = 'S'
+    where episodes.start_date is not null
+      and episodes.reason_new_episode = 'S'
 )
 
 select * from final

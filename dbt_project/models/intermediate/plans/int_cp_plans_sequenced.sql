@@ -7,7 +7,7 @@ with
 
 plans as (
     select * from {{ ref('int_plans_classified') }}
-    where int_plans_classified.plan_type = 'CP'
+    where plan_type = 'CP'
 ),
 
 sequenced as (

@@ -25,6 +25,7 @@ final as (
         cast(definitions.unit as varchar) as unit,
         cast(definitions.indicator_type as varchar) as indicator_type,
         cast(definitions.measure as varchar) as measure,
+        cast(definitions.window_lag_months as integer) as window_lag_months,
         cast(definitions.polarity as varchar) as polarity,
         cast(definitions.target_value as double precision) as target_value,
         cast(definitions.target_source as varchar) as target_source,

@@ -2,23 +2,15 @@
     Every indicator (indicators.md §4) for every period and area, with its statistics
     (indicators.md §2) and the output contract of indicators.md §3.
 
-    The int_indicator_units__* models give, per indicator and period, the units (children,
-    contacts, plans …) of the denominator and whether each is in the numerator, in two modes:
-    'clean' (records breaking a consistency rule left out: the published figures) and 'all'
-    (nothing left out). excluded_records counts the units of 'all' that are not in 'clean'.
+    int_indicator_monthly_counts gives, per indicator, month end and area, the numerator,
+    denominator and excluded records (units that would have been in the denominator had no
+    record been excluded); snapshot indicators take the period end's counts, flow indicators
+    the sum over the 12 months of their window.
 
     A row exists for every period in which every agency the indicator draws on has current
     data reaching the period end, for area ALL and, where the indicator has a locality
     breakdown, for every locality; a period without units has denominator 0 and null value.
 #}
-{%- set indicator_ids = [
-    's01', 's02', 's03', 's04', 's05', 's06', 's07',
-    'f01', 'f02', 'f03', 'f04', 'f05', 'f06', 'f07', 'f08', 'f09', 'f10', 'f11',
-    'h01', 'h02', 'h03', 'h03a', 'h04', 'h05', 'h06',
-    'p01', 'p02', 'p03', 'p04',
-    'r01', 'r02', 'r03',
-    'm01',
-] %}
 with
 
 indicators as (
@@ -45,93 +37,8 @@ exact_limits as (
     select * from {{ ref('poisson_exact_limits') }}
 ),
 
-units as (
-    {% for indicator_id in indicator_ids -%}
-    select
-        units_{{ indicator_id }}.mode,
-        units_{{ indicator_id }}.indicator_id,
-        units_{{ indicator_id }}.period_end,
-        units_{{ indicator_id }}.unit_id,
-        units_{{ indicator_id }}.locality_code,
-        units_{{ indicator_id }}.is_numerator
-    from {{ ref('int_indicator_units__' ~ indicator_id) }} as units_{{ indicator_id }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-unit_areas as (
-    select
-        units.mode,
-        units.indicator_id,
-        units.period_end,
-        units.unit_id,
-        'ALL' as area_code,
-        units.is_numerator
-    from units
-    union all
-    select
-        units.mode,
-        units.indicator_id,
-        units.period_end,
-        units.unit_id,
-        units.locality_code as area_code,
-        units.is_numerator
-    from units
-    inner join indicators
-        on units.indicator_id = indicators.indicator_id
-    where indicators.has_locality_breakdown
-      and units.locality_code is not null
-),
-
-clean_units as (
-    select * from unit_areas
-    where unit_areas.mode = 'clean'
-),
-
-all_units as (
-    select * from unit_areas
-    where unit_areas.mode = 'all'
-),
-
-clean_counts as (
-    select
-        clean_units.indicator_id,
-        clean_units.period_end,
-        clean_units.area_code,
-        count(distinct case when clean_units.is_numerator then clean_units.unit_id end)
-            as numerator,
-        count(distinct clean_units.unit_id) as denominator
-    from clean_units
-    group by
-        clean_units.indicator_id,
-        clean_units.period_end,
-        clean_units.area_code
-),
-
-clean_unit_ids as (
-    select distinct
-        clean_units.indicator_id,
-        clean_units.period_end,
-        clean_units.unit_id
-    from clean_units
-),
-
-excluded_counts as (
-    select
-        all_units.indicator_id,
-        all_units.period_end,
-        all_units.area_code,
-        count(distinct all_units.unit_id) as excluded_records
-    from all_units
-    left join clean_unit_ids
-        on all_units.indicator_id = clean_unit_ids.indicator_id
-        and all_units.period_end = clean_unit_ids.period_end
-        and all_units.unit_id = clean_unit_ids.unit_id
-    where clean_unit_ids.unit_id is null
-    group by
-        all_units.indicator_id,
-        all_units.period_end,
-        all_units.area_code
+monthly_counts as (
+    select * from {{ ref('int_indicator_monthly_counts') }}
 ),
 
 -- the newest period each indicator may show: every agency it draws on has delivered to it
@@ -162,7 +69,8 @@ indicator_periods as (
 areas as (
     select localities.locality_code as area_code from localities
     union
-    select distinct units.locality_code from units where units.locality_code is not null
+    select distinct monthly_counts.area_code from monthly_counts
+    where monthly_counts.area_code <> 'ALL'
 ),
 
 scaffold as (
@@ -213,6 +121,40 @@ population_by_area as (
     group by population_years.period_end
 ),
 
+-- snapshot indicators count at the period end; flow indicators sum the 12 months of their
+-- window (period_end − 12 months, period_end], or of the window a year earlier when lagged
+period_counts as (
+    select
+        scaffold.indicator_id,
+        scaffold.period_end,
+        scaffold.area_code,
+        sum(monthly_counts.numerator) as numerator,
+        sum(monthly_counts.denominator) as denominator,
+        sum(monthly_counts.excluded_records) as excluded_records
+    from scaffold
+    inner join indicators
+        on scaffold.indicator_id = indicators.indicator_id
+    inner join periods
+        on scaffold.period_end = periods.period_end
+    inner join monthly_counts
+        on scaffold.indicator_id = monthly_counts.indicator_id
+        and scaffold.area_code = monthly_counts.area_code
+        and (
+            (indicators.indicator_type = 'snapshot'
+                and monthly_counts.month_end = periods.period_end)
+            or (indicators.indicator_type = 'flow' and indicators.window_lag_months = 0
+                and monthly_counts.month_end > periods.year_ago_end
+                and monthly_counts.month_end <= periods.period_end)
+            or (indicators.indicator_type = 'flow' and indicators.window_lag_months = 12
+                and monthly_counts.month_end > periods.two_years_ago_end
+                and monthly_counts.month_end <= periods.year_ago_end)
+        )
+    group by
+        scaffold.indicator_id,
+        scaffold.period_end,
+        scaffold.area_code
+),
+
 counted as (
     select
         scaffold.indicator_id,
@@ -223,23 +165,19 @@ counted as (
         indicators.target_value,
         indicators.comparator_value as fixed_comparator_value,
         indicators.comparator_indicator_id,
-        coalesce(clean_counts.numerator, 0) as numerator,
+        coalesce(period_counts.numerator, 0) as numerator,
         case
             when indicators.measure = 'rate' then coalesce(population_by_area.population, 0)
-            else coalesce(clean_counts.denominator, 0)
+            else coalesce(period_counts.denominator, 0)
         end as denominator,
-        coalesce(excluded_counts.excluded_records, 0) as excluded_records
+        coalesce(period_counts.excluded_records, 0) as excluded_records
     from scaffold
     inner join indicators
         on scaffold.indicator_id = indicators.indicator_id
-    left join clean_counts
-        on scaffold.indicator_id = clean_counts.indicator_id
-        and scaffold.period_end = clean_counts.period_end
-        and scaffold.area_code = clean_counts.area_code
-    left join excluded_counts
-        on scaffold.indicator_id = excluded_counts.indicator_id
-        and scaffold.period_end = excluded_counts.period_end
-        and scaffold.area_code = excluded_counts.area_code
+    left join period_counts
+        on scaffold.indicator_id = period_counts.indicator_id
+        and scaffold.period_end = period_counts.period_end
+        and scaffold.area_code = period_counts.area_code
     left join population_by_area
         on scaffold.period_end = population_by_area.period_end
         and scaffold.area_code = population_by_area.area_code
