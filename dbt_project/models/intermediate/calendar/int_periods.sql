@@ -14,6 +14,7 @@ current_deliveries as (
 newest as (
     select max(current_deliveries.extract_date) as newest_extract_date
     from current_deliveries
+    where current_deliveries.agency in ('csc', 'police', 'health', 'probation')
 ),
 
 months as (
