@@ -103,6 +103,24 @@ select * from final
 """
 
 
+def freshness_for(agency: str) -> dict:
+    """Agencies deliver monthly: `dbt source freshness` warns when an agency's current
+    delivery arrived more than 35 days ago and errors after 62. Reference files change
+    yearly and have no freshness."""
+    if agency not in contract.AGENCIES:
+        return {}
+    return {
+        "config": {
+            "freshness": {
+                "warn_after": {"count": 35, "period": "day"},
+                "error_after": {"count": 62, "period": "day"},
+            },
+            "loaded_at_query": "select max(arrived_at) from raw.current_deliveries "
+            f"where agency = '{agency}'",
+        }
+    }
+
+
 def sources_for(agency: str) -> dict:
     tables = []
     for e in contract.entities(agency):
@@ -141,6 +159,7 @@ def sources_for(agency: str) -> dict:
                 "description": f"The raw layer of {agency}'s deliveries: as delivered, plus load "
                 "metadata (one table per entity; read with source('"
                 f"{agency}', '<entity>')).",
+                **freshness_for(agency),
                 "tables": tables,
             }
         ],

@@ -47,9 +47,9 @@ keyed as (
             else 'A' || persons.person_alt_token
         end as key_material
     from persons
+    -- an equality-only join (a hash join); tokened records ignore it (first case branch)
     left join alt_tokens_of_tokened_children as alt
         on persons.person_alt_token = alt.person_alt_token
-        and persons.person_token is null
 ),
 
 final as (

@@ -24,7 +24,7 @@ per_record as (
 
 final as (
     select
-        per_record.agency,
+        cast(per_record.agency as varchar) as agency,
         count(*) as persons,
         count(*) filter (where per_record.link_method = 'person_token')
             as with_person_token,
@@ -35,10 +35,12 @@ final as (
         count(*) filter (where per_record.link_method = 'no_token') as without_token,
         count(*) filter (where per_record.is_linked_to_csc_child) as linked_to_csc_child,
         count(*) filter (where not per_record.is_linked_to_csc_child) as not_linked_to_csc_child,
-        round(100.0 * count(*) filter (where per_record.is_linked_to_csc_child) / count(*), 1)
-            as pct_linked_to_csc_child,
-        round(100.0 * count(*) filter (where per_record.link_method = 'person_token')
-            / count(*), 1) as pct_with_person_token
+        cast(round(
+            100.0 * count(*) filter (where per_record.is_linked_to_csc_child) / count(*), 1
+        ) as double precision) as pct_linked_to_csc_child,
+        cast(round(
+            100.0 * count(*) filter (where per_record.link_method = 'person_token') / count(*), 1
+        ) as double precision) as pct_with_person_token
     from per_record
     group by per_record.agency
 )
