@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup run test lint bench-generate bench-ingest calibration clean
+.PHONY: setup run test lint bench-generate bench-ingest bench-transform calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -26,14 +26,15 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 setup: $(BIN)/.installed
 
-# The main job on the embedded default (README: "What `make run` does today").
+# The main job on the embedded default (README: "What `make run` does today"): a synthetic
+# partnership through the Airflow DAGs (ingest, then the dbt transform).
 run: setup
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
 	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --landing $(DATA)/landing \
 	    --clean-output
-	rm -rf $(DATA)/warehouse.duckdb $(DATA)/quarantine
-	$(BIN)/neglect-warehouse ingest --landing $(DATA)/landing \
-	    --warehouse $(DATA)/warehouse.duckdb --quarantine $(DATA)/quarantine
+	rm -rf $(DATA)/warehouse.duckdb $(DATA)/quarantine $(DATA)/run
+	$(BIN)/neglect-warehouse run --landing $(DATA)/landing \
+	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run
 	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
 
 test: setup
@@ -50,6 +51,10 @@ bench-generate: setup
 bench-ingest: setup
 	$(BIN)/python -m neglect_warehouse.bench.ingest --profile la
 	$(BIN)/python -m neglect_warehouse.bench.ingest --profile region
+
+bench-transform: setup
+	$(BIN)/python -m neglect_warehouse.bench.transform --profile la
+	$(BIN)/python -m neglect_warehouse.bench.transform --profile region
 
 calibration: setup
 	$(BIN)/neglect-warehouse calibration --profile la

@@ -42,7 +42,11 @@ def test_generated_dbt_files_match_the_contract():
 
 
 def test_every_entity_has_a_staging_model():
-    staged = {p.stem for p in (dbt_sources.DBT / "models" / "staging").rglob("stg_*.sql")}
+    staged = {
+        p.stem
+        for p in (dbt_sources.DBT / "models" / "staging").rglob("stg_*.sql")
+        if p.parent.name != "ingest"  # the load metadata's models are written by hand
+    }
     wanted = {
         dbt_sources.model_name(a, e.name)
         for a in (*contract.AGENCIES, "reference")

@@ -257,6 +257,64 @@ def ingest(landing, warehouse, quarantine, agencies, reject_threshold):
 
 
 @main.command()
+@click.option(
+    "--landing",
+    required=True,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Landing folder with <agency>/ subfolders of deliveries.",
+)
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the quarantine reports, run-summary.md/.json and airflow.log.",
+)
+@click.option(
+    "--fail-on-quarantine",
+    is_flag=True,
+    help="Exit 1 when a delivery was quarantined (by default it is reported and the run goes on).",
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Run the transform even when nothing new was loaded (after changing the dbt models).",
+)
+def run(landing, warehouse, out_dir, fail_on_quarantine, rebuild):
+    """Process every complete delivery in the landing folder through the Airflow DAGs.
+
+    Runs ingest_reference, ingest_<agency> for each agency and then transform (dbt build),
+    each once with dag.test() (the DAG code a scheduler runs) against a throw-away Airflow home;
+    the transform runs when something was loaded (as asset scheduling would), when the
+    warehouse has no marts yet, or with --rebuild. A quarantined delivery is reported
+    (<out>/quarantine) and the run goes on; exits 1 if any DAG run failed otherwise.
+    Idempotent: a rerun loads nothing twice.
+    """
+    from neglect_warehouse.run import FCT, run_landing
+
+    summary = run_landing(landing, warehouse, out_dir, echo=click.echo, rebuild=rebuild)
+    click.echo(
+        f"deliveries processed: {len(summary['deliveries'])}, "
+        f"quarantined: {summary['quarantined']} (reports in {summary['quarantine']})"
+    )
+    fct = summary["fct_indicator_values"]
+    click.echo(f"marts.{FCT}: " + (f"{fct:,} rows" if fct is not None else "not built"))
+    click.echo(f"summary: {out_dir / 'run-summary.md'}; warehouse: {summary['warehouse']}")
+    if not summary["ok"]:
+        failed = [
+            f"{r['dag_id']} ({r['state']})"
+            for r in summary["dag_runs"]
+            if r["state"] not in ("success", "quarantined", "not needed")
+        ]
+        raise click.ClickException(
+            f"DAG run failed: {', '.join(failed)}; see {out_dir / 'airflow.log'}"
+        )
+    if fail_on_quarantine and summary["quarantined"]:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--warehouse", help=WAREHOUSE_HELP)
 @click.option("--agency", type=AGENCY_CHOICE, help="Only this agency.")
 def status(warehouse, agency):
@@ -289,6 +347,60 @@ def status(warehouse, agency):
             for reason in json.loads(r[8])[:3]:
                 text = reason.get("message", reason) if isinstance(reason, dict) else reason
                 click.echo(f"      {text}")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+@main.command()
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--file",
+    "sql_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from this file.",
+)
+@click.argument("sql", required=False)
+def query(warehouse, sql_file, sql):
+    """Run a read-only SQL query on the warehouse and print the result as a table.
+
+    Analysts read the marts schema (marts.fct_indicator_values, marts.dim_indicator, the
+    marts.fct_dq_* data quality tables); see the README for examples.
+    """
+    from neglect_warehouse.warehouse import Target
+
+    text = sql_file.read_text() if sql_file else sql
+    if not text or not text.strip():
+        raise click.UsageError("give the query as an argument or with --file")
+    target = Target.parse(warehouse)
+    if target.kind == "duckdb":
+        import duckdb
+
+        con = duckdb.connect(str(target.location), read_only=True)
+        cursor = con.execute(text)
+    else:
+        import psycopg2
+
+        con = psycopg2.connect(target.location)
+        con.set_session(readonly=True)
+        cursor = con.cursor()
+        cursor.execute(text)
+    names = [d[0] for d in cursor.description]
+    rows = [[_cell(v) for v in row] for row in cursor.fetchall()]
+    con.close()
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for r in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
 @main.command()

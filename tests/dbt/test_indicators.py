@@ -223,3 +223,18 @@ def test_docs_generate_and_every_mart_column_is_documented(warehouses, tmp_path)
     assert undocumented == []
     exposures = {e["name"] for e in manifest["exposures"].values()}
     assert exposures == {"board_indicator_pack", "agency_data_quality_report"}
+
+
+def test_the_readme_analyst_queries_run(warehouses):
+    import re
+    from pathlib import Path
+
+    from tests.conftest import run_cli
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    queries = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+    assert len(queries) >= 3
+    for sql in queries:
+        output = run_cli("query", "--warehouse", str(warehouses["duckdb"].location), sql)
+        count = int(re.search(r"\((\d+) rows?\)", output).group(1))
+        assert count > 0, sql
