@@ -64,9 +64,9 @@ def transform():
 
         from neglect_warehouse.transform import (
             TransformError,
-            agency_selection,
             build,
             current_extracts,
+            data_change_selection,
         )
         from neglect_warehouse.warehouse import Target
 
@@ -76,11 +76,13 @@ def transform():
         if triggered_by:
             print("new data from: " + ", ".join(triggered_by))
         select = (params or {}).get("select") or None
+        exclude = None
         if select == "triggering":
-            select = agency_selection(*triggered_by) if triggered_by else None
+            # only the tables and tests the new data affects (docs/transform.md)
+            select, exclude = data_change_selection(*triggered_by) if triggered_by else (None, None)
         target = Target.parse()
         try:
-            result = build(target, select)
+            result = build(target, select, exclude=exclude)
         except TransformError as exc:
             print(exc.output)
             if exc.failures:  # a model or test failed: the same data would fail again

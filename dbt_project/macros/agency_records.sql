@@ -1,8 +1,15 @@
 {#
-    An agency entity's current records keyed for the indicators: the child key of the person
-    each record belongs to (int_children_linked), the person attributes indicators use, and
-    `is_excluded`: the record, or the person record it belongs to, breaks a consistency rule
-    of extracts.md §6 (stg_ingest__rule_breaches), so no indicator uses it (indicators.md §1).
+    An agency entity's current records as the indicators use them, in two layers:
+
+    - int_<agency>__<entity>_records (macro agency_records, a table): the staging rows with
+      the person attributes indicators use and `is_excluded`: the record, or the person
+      record it belongs to, breaks a consistency rule of extracts.md §6
+      (stg_ingest__rule_breaches), or its person_id does not resolve; no indicator uses it
+      (indicators.md §1). Depends on this agency's data only, so another agency's delivery
+      does not rebuild it.
+    - int_<agency>__<entity>_keyed (macro keyed_records, a view): the same rows with the
+      child key (int_children_linked), which changes whenever any agency's persons do.
+
     person_columns: the person attributes to carry (csc: birth_month, locality_code,
     household_token). Entities without a person_id (incidents, safeguarding checks) carry
     none.
@@ -22,35 +29,15 @@ breaches as (
     where agency = '{{ agency }}'
 ),
 
-{% if entity == 'persons' %}
-children as (
-    select * from {{ ref('int_children_linked') }}
-    where agency = '{{ agency }}'
-),
-
-final as (
-    select
-        records.*,
-        children.child_key,
-        record_breach.source_line is not null as is_excluded
-    from records
-    left join children
-        on records.person_id = children.person_id
-    left join breaches as record_breach
-        on record_breach.entity = 'persons'
-        and records.source_line = record_breach.source_line
-)
-{% elif person_columns %}
+{% if person_columns %}
 persons as (
-    select * from {{ ref('int_' ~ agency ~ '__persons_keyed') }}
+    select * from {{ ref('int_' ~ agency ~ '__persons_records') }}
 ),
 
 final as (
     select
+        '{{ agency }}' as agency,
         records.*,
-        -- a record whose person_id does not resolve is excluded, but still needs a key for
-        -- the 'all' mode that counts exclusions
-        coalesce(persons.child_key, 'unresolved:' || records.person_id) as child_key,
         {% for column in person_columns -%}
         persons.{{ column }},
         {% endfor -%}
@@ -67,12 +54,46 @@ final as (
 {% else %}
 final as (
     select
+        '{{ agency }}' as agency,
         records.*,
         record_breach.source_line is not null as is_excluded
     from records
     left join breaches as record_breach
         on record_breach.entity = '{{ entity }}'
         and records.source_line = record_breach.source_line
+)
+{% endif %}
+
+select * from final
+{%- endmacro %}
+
+{% macro keyed_records(agency, entity) -%}
+{{ config(materialized='view') }}
+with
+
+records as (
+    select * from {{ ref('int_' ~ agency ~ '__' ~ entity ~ '_records') }}
+),
+
+{% if entity in ('incidents', 'safeguarding_checks') %}
+final as (
+    select * from records
+)
+{% else %}
+children as (
+    select * from {{ ref('int_children_linked') }}
+    where agency = '{{ agency }}'
+),
+
+final as (
+    select
+        records.*,
+        -- a record whose person_id does not resolve is excluded, but still needs a key for
+        -- the 'all' mode that counts exclusions
+        coalesce(children.child_key, 'unresolved:' || records.person_id) as child_key
+    from records
+    left join children
+        on records.person_id = children.person_id
 )
 {% endif %}
 

@@ -102,6 +102,16 @@ def agency_selection(*agencies: str) -> str:
     return " ".join(f"source:{a}+" for a in sorted(set(agencies)))
 
 
+def data_change_selection(*agencies: str) -> tuple[str, str]:
+    """``(select, exclude)`` for a rebuild after new data of ``agencies``, when the project's
+    code has not changed since the last full build: the tables downstream of their sources
+    and every data test downstream of them (views and ephemeral models read the new data as
+    they are, so they are not re-created; unit tests test code, not data)."""
+    terms = agency_selection(*agencies).split()
+    select = " ".join(f"{t},config.materialized:table {t},resource_type:test" for t in terms)
+    return select, "test_type:unit"
+
+
 def dbt_command() -> list[str]:
     """This environment's dbt (the one installed beside the running Python)."""
     beside = Path(sys.executable).with_name("dbt")

@@ -18,6 +18,7 @@ from neglect_warehouse.transform import (
     TransformError,
     agency_selection,
     build,
+    data_change_selection,
     dbt_env,
 )
 from neglect_warehouse.warehouse import Target, Warehouse
@@ -154,6 +155,10 @@ def test_the_dbt_environment_comes_from_the_target(tmp_path):
 
 def test_one_agency_selection():
     assert agency_selection("csc") == "source:csc+"
+    assert data_change_selection("police") == (
+        "source:police+,config.materialized:table source:police+,resource_type:test",
+        "test_type:unit",
+    )
     assert agency_selection("reference", "csc", "csc") == "source:csc+ source:reference+"
     with pytest.raises(ValueError):
         agency_selection("fire")

@@ -238,3 +238,19 @@ def test_the_readme_analyst_queries_run(warehouses):
         output = run_cli("query", "--warehouse", str(warehouses["duckdb"].location), sql)
         count = int(re.search(r"\((\d+) rows?\)", output).group(1))
         assert count > 0, sql
+
+
+def test_a_data_change_rebuild_runs_the_tables_and_tests_and_changes_nothing_else(warehouses):
+    from neglect_warehouse.transform import build, data_change_selection
+
+    target = warehouses["duckdb"]
+    sql = f"select {COLUMNS} from marts.fct_indicator_values order by 1, 2, 3"
+    before = rows(target, sql)
+    select, exclude = data_change_selection("police")
+    result = build(target, select, exclude=exclude)
+    ran = {n["unique_id"].split(".")[-1] for n in result.nodes}
+    assert {"int_children_linked", "int_indicator_units", "fct_indicator_values"} <= ran
+    assert "int_csc__contacts_records" not in ran  # another agency's records stay
+    assert not any(n["unique_id"].startswith("unit_test.") for n in result.nodes)
+    assert result.counts.get("pass", 0) > 20  # the data tests downstream of police
+    assert rows(target, sql) == before

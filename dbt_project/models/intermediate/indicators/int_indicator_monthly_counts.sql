@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#
     Per indicator, month end and area: the clean numerator and denominator, and the
     excluded records (units of the 'all' mode that are not in the clean mode: they would have

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#
     Every indicator's units in one table (the int_indicator_units__* models): per mode
     ('clean': records breaking a consistency rule left out; 'all': nothing left out), the

@@ -1,3 +1,4 @@
+{{ config(materialized="view") }}
 -- Every agency's person records of its current delivery, in one table.
 with
 

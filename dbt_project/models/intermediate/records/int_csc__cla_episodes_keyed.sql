@@ -1,2 +1,2 @@
--- csc cla_episodes of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'cla_episodes', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc cla_episodes with the child key (macro keyed_records).
+{{ keyed_records('csc', 'cla_episodes') }}

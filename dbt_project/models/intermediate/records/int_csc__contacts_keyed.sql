@@ -1,2 +1,2 @@
--- csc contacts of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'contacts', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc contacts with the child key (macro keyed_records).
+{{ keyed_records('csc', 'contacts') }}

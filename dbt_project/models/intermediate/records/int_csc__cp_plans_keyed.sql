@@ -1,2 +1,2 @@
--- csc cp_plans of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'cp_plans', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc cp_plans with the child key (macro keyed_records).
+{{ keyed_records('csc', 'cp_plans') }}

@@ -1,2 +1,2 @@
--- csc family_hub of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'family_hub', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc family_hub with the child key (macro keyed_records).
+{{ keyed_records('csc', 'family_hub') }}

@@ -1,2 +1,2 @@
--- csc missing_episodes of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'missing_episodes', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc missing_episodes with the child key (macro keyed_records).
+{{ keyed_records('csc', 'missing_episodes') }}

@@ -1,2 +1,2 @@
--- csc neglect_tools of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'neglect_tools', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc neglect_tools with the child key (macro keyed_records).
+{{ keyed_records('csc', 'neglect_tools') }}

@@ -1,2 +1,2 @@
--- csc persons of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'persons') }}
+-- csc persons with the child key (macro keyed_records).
+{{ keyed_records('csc', 'persons') }}

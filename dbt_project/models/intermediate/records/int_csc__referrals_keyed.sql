@@ -1,2 +1,2 @@
--- csc referrals of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 'referrals', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc referrals with the child key (macro keyed_records).
+{{ keyed_records('csc', 'referrals') }}

@@ -1,2 +1,2 @@
--- csc s47_enquiries of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('csc', 's47_enquiries', ['birth_month', 'locality_code', 'household_token']) }}
+-- csc s47_enquiries with the child key (macro keyed_records).
+{{ keyed_records('csc', 's47_enquiries') }}

@@ -1,2 +1,2 @@
--- health antenatal_bookings of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('health', 'antenatal_bookings', ['birth_month']) }}
+-- health antenatal_bookings with the child key (macro keyed_records).
+{{ keyed_records('health', 'antenatal_bookings') }}

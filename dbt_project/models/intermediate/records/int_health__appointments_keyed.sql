@@ -1,2 +1,2 @@
--- health appointments of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('health', 'appointments', ['birth_month']) }}
+-- health appointments with the child key (macro keyed_records).
+{{ keyed_records('health', 'appointments') }}

@@ -1,2 +1,2 @@
--- health child_records of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('health', 'child_records', ['birth_month']) }}
+-- health child_records with the child key (macro keyed_records).
+{{ keyed_records('health', 'child_records') }}

@@ -1,2 +1,2 @@
--- health ed_attendances of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('health', 'ed_attendances', ['birth_month']) }}
+-- health ed_attendances with the child key (macro keyed_records).
+{{ keyed_records('health', 'ed_attendances') }}

@@ -1,2 +1,2 @@
--- health persons of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('health', 'persons') }}
+-- health persons with the child key (macro keyed_records).
+{{ keyed_records('health', 'persons') }}

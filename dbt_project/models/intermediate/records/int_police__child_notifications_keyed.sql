@@ -1,2 +1,2 @@
--- police child_notifications of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('police', 'child_notifications', ['birth_month']) }}
+-- police child_notifications with the child key (macro keyed_records).
+{{ keyed_records('police', 'child_notifications') }}

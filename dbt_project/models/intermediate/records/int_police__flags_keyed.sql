@@ -1,2 +1,2 @@
--- police flags of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('police', 'flags', ['birth_month']) }}
+-- police flags with the child key (macro keyed_records).
+{{ keyed_records('police', 'flags') }}

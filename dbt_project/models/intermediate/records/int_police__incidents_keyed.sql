@@ -1,2 +1,2 @@
--- police incidents of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('police', 'incidents') }}
+-- police incidents with the child key (macro keyed_records).
+{{ keyed_records('police', 'incidents') }}

@@ -1,2 +1,2 @@
--- police persons of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('police', 'persons') }}
+-- police persons with the child key (macro keyed_records).
+{{ keyed_records('police', 'persons') }}

@@ -1,2 +1,2 @@
--- police strategy_discussions of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('police', 'strategy_discussions', ['birth_month']) }}
+-- police strategy_discussions with the child key (macro keyed_records).
+{{ keyed_records('police', 'strategy_discussions') }}

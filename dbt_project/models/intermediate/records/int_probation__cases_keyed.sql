@@ -1,2 +1,2 @@
--- probation cases of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('probation', 'cases', ['birth_month', 'household_token']) }}
+-- probation cases with the child key (macro keyed_records).
+{{ keyed_records('probation', 'cases') }}

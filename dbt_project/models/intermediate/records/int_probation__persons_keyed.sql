@@ -1,2 +1,2 @@
--- probation persons of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('probation', 'persons') }}
+-- probation persons with the child key (macro keyed_records).
+{{ keyed_records('probation', 'persons') }}

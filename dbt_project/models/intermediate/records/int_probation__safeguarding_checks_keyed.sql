@@ -1,2 +1,2 @@
--- probation safeguarding_checks of the current delivery, keyed to children, with is_excluded (macro agency_records).
-{{ agency_records('probation', 'safeguarding_checks') }}
+-- probation safeguarding_checks with the child key (macro keyed_records).
+{{ keyed_records('probation', 'safeguarding_checks') }}
