@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup run test lint bench-generate bench-ingest bench-transform calibration clean
+.PHONY: setup browser run test lint bench-generate bench-ingest bench-transform calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -26,9 +26,14 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 setup: $(BIN)/.installed
 
+# Headless Chromium (Debian's package) prints the board pack's report to PDF, and the tests
+# open the report in it. Installed once, with apt-get (root, as on CI).
+browser:
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 # The main job on the embedded default (README: "What `make run` does today"): a synthetic
 # partnership through the Airflow DAGs (ingest, then the dbt transform).
-run: setup
+run: setup browser
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
 	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --landing $(DATA)/landing \
 	    --clean-output
@@ -37,7 +42,7 @@ run: setup
 	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run
 	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup
