@@ -301,6 +301,9 @@ def run(landing, warehouse, out_dir, fail_on_quarantine, rebuild):
     fct = summary["fct_indicator_values"]
     click.echo(f"marts.{FCT}: " + (f"{fct:,} rows" if fct is not None else "not built"))
     click.echo(f"summary: {out_dir / 'run-summary.md'}; warehouse: {summary['warehouse']}")
+    packs = sorted(p for p in (out_dir / "outbox").glob("[0-9]*") if p.is_dir())
+    if packs:
+        click.echo(f"board pack: {packs[-1]} (report: {next(packs[-1].glob('*.pdf'), '')})")
     if not summary["ok"]:
         failed = [
             f"{r['dag_id']} ({r['state']})"
@@ -357,6 +360,46 @@ def _cell(value) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+@main.command()
+@click.option(
+    "--period", help="The month, YYYY-MM (default: the latest month with indicator values)."
+)
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where packs are published (default $NEGLECT_WAREHOUSE_OUTBOX or data/outbox).",
+)
+@click.option("--no-email", is_flag=True, help="Publish without emailing the recipients.")
+def pack(period, warehouse, outbox, no_email):
+    """Write, audit and publish the board pack for a month.
+
+    Writes the workbook, the report (HTML and PDF), the long CSV and the manifest into a
+    staging folder, audits them (dbt tests on the marts, disclosure control on the files,
+    every indicator present, nothing identifying) and only then publishes them to
+    <outbox>/<YYYY-MM>/, emailing $NEGLECT_WAREHOUSE_PACK_RECIPIENTS through Airflow's SMTP
+    connection when set. A failed audit publishes nothing and exits 1 with the reasons.
+    """
+    from neglect_warehouse import settings
+    from neglect_warehouse.pack.content import PackError
+    from neglect_warehouse.pack.publish import AuditFailed, latest_period, make_pack
+    from neglect_warehouse.warehouse import Target
+
+    target = Target.parse(warehouse)
+    try:
+        published = make_pack(
+            target,
+            period or latest_period(target),
+            outbox or settings.outbox(),
+            send=not no_email,
+        )
+    except (AuditFailed, PackError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(published.summary())
+    for path in published.files:
+        click.echo(f"  {path}")
 
 
 @main.command()

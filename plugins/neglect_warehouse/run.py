@@ -39,6 +39,7 @@ SEQUENCE = (
     ("ingest.py", "ingest_reference"),
     *(("ingest.py", f"ingest_{a}") for a in AGENCIES),
     ("transform.py", "transform"),
+    ("pack.py", "board_pack"),
 )
 START_PREFIX = "NEGLECT_WAREHOUSE_DAG_START "
 RESULT_PREFIX = "NEGLECT_WAREHOUSE_DAG_RESULT "
@@ -262,10 +263,11 @@ def run_landing(
         "NEGLECT_WAREHOUSE": target.location,
         "NEGLECT_WAREHOUSE_LANDING": str(landing.resolve()),
         "NEGLECT_WAREHOUSE_QUARANTINE": str(out / "quarantine"),
+        "NEGLECT_WAREHOUSE_OUTBOX": str(out / "outbox"),
     }
     started = dt.datetime.now().replace(microsecond=0)  # the clock ingest stamps events with
     clock = time.perf_counter()
-    when_new = () if rebuild or not _has_marts(target) else ("transform",)
+    when_new = () if rebuild or not _has_marts(target) else ("transform", "board_pack")
     home = Path(tempfile.mkdtemp(prefix="neglect-warehouse-airflow-"))
     try:
         echo(f"airflow: metadata database in {home} …")

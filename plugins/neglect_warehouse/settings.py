@@ -6,6 +6,8 @@ deployment setting (or an Airflow worker's environment) points everything at the
 | NEGLECT_WAREHOUSE | data/warehouse.duckdb | the warehouse: a DuckDB file or a postgresql:// URL |
 | NEGLECT_WAREHOUSE_LANDING | data/landing | where agencies deliver |
 | NEGLECT_WAREHOUSE_QUARANTINE | data/quarantine | reports and quarantined deliveries |
+| NEGLECT_WAREHOUSE_OUTBOX | data/outbox | published board packs, one folder per month |
+| NEGLECT_WAREHOUSE_PACK_RECIPIENTS | (none) | comma-separated addresses the pack is emailed to |
 """
 
 from __future__ import annotations
@@ -20,3 +22,7 @@ def landing() -> Path:
 
 def quarantine() -> Path:
     return Path(os.environ.get("NEGLECT_WAREHOUSE_QUARANTINE", "data/quarantine"))
+
+
+def outbox() -> Path:
+    return Path(os.environ.get("NEGLECT_WAREHOUSE_OUTBOX", "data/outbox"))

@@ -132,10 +132,12 @@ def build(
     artifacts: Path | None = None,
     project_dir: Path | None = None,
     timeout: float | None = None,
+    command: str = "build",
 ) -> BuildResult:
     """``dbt build`` (seeds, models, snapshots and tests, in dependency order) on ``target``.
 
-    ``select``/``exclude`` are dbt node selections (space-separated unions, e.g.
+    ``command`` is ``build`` (default) or ``test`` (run the data tests only, e.g. the board
+    pack's audit). ``select``/``exclude`` are dbt node selections (space-separated unions, e.g.
     ``agency_selection("csc")``); None builds everything. ``artifacts`` keeps dbt's target and
     log folders there (``<artifacts>/target``, ``<artifacts>/logs``); by default they go to a
     temporary folder removed afterwards. ``project_dir`` defaults to
@@ -149,7 +151,7 @@ def build(
         run_results = work / "target" / "run_results.json"
         run_results.unlink(missing_ok=True)
         args = [
-            "build",
+            command,
             "--project-dir",
             str(project_dir),
             "--profiles-dir",

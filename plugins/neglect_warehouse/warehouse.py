@@ -177,6 +177,15 @@ class Warehouse:
             cur.execute(self._sql(sql), params or None)
             return cur.fetchall()
 
+    def query_with_names(self, sql: str, params: tuple | list = ()):
+        """``(column names, rows)`` of a query."""
+        if self.target.kind == "duckdb":
+            cursor = self.con.execute(sql, params)
+            return [d[0] for d in cursor.description], cursor.fetchall()
+        with self.con.cursor() as cur:
+            cur.execute(self._sql(sql), params or None)
+            return [d[0] for d in cur.description], cur.fetchall()
+
     def ensure_schema(self) -> None:
         for statement in all_ddl():
             self.execute(statement)

@@ -1,0 +1,79 @@
+"""
+### Board pack: the monthly neglect indicator pack, written, audited, then published
+
+Runs at 07:00 on the 10th of every month for the latest month with indicator values, and
+whenever the `marts` asset is updated (the transform rebuilt the models) — then only when the
+latest month has no published pack yet, so a new month's data publishes promptly and a
+re-load of the same month does not re-send the pack.
+
+`make_pack` writes the workbook, the report (HTML and PDF), the long CSV and the manifest into
+a staging folder of `$NEGLECT_WAREHOUSE_OUTBOX`, audits them (the dbt tests on the marts,
+disclosure control on the files themselves, every indicator present, nothing identifying, no
+hidden sheet, formula or link), and only then moves them to `<outbox>/<YYYY-MM>/` and emails
+them through the SMTP connection (`smtp_default`) to `$NEGLECT_WAREHOUSE_PACK_RECIPIENTS`
+when set. A failed audit publishes nothing, sends nothing and fails the run with its reasons.
+
+Trigger with `{"period": "YYYY-MM"}` to (re)publish a given month.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
+
+MARTS = Asset(name="marts", uri="neglect-warehouse://marts")
+PACK = Asset(name="board_pack", uri="neglect-warehouse://board-pack")
+
+
+@dag(
+    dag_id="board_pack",
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 7 10 * *", timezone="Europe/London"), assets=MARTS
+    ),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
+    params={
+        "period": Param(
+            None, type=["null", "string"], description="YYYY-MM; empty: the latest month"
+        )
+    },
+    tags=["pack", "board"],
+    doc_md=__doc__,
+)
+def board_pack():
+    @task(pool="warehouse_writer", outlets=[PACK])
+    def make_pack(params: dict | None = None, triggering_asset_events=None):
+        """Write, audit and publish the pack; fail loudly with the audit's reasons."""
+        from airflow.sdk import Metadata
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+        from neglect_warehouse import settings
+        from neglect_warehouse.pack.publish import AuditFailed, latest_period, make_pack
+        from neglect_warehouse.warehouse import Target
+
+        target = Target.parse()
+        outbox = settings.outbox()
+        period = (params or {}).get("period") or latest_period(target)
+        if triggering_asset_events and (outbox / period).exists():
+            raise AirflowSkipException(f"the pack for {period} is already published")
+        try:
+            published = make_pack(target, period, outbox)
+        except AuditFailed as exc:
+            raise AirflowFailException(str(exc)) from exc
+        print(published.summary())
+        yield Metadata(
+            PACK,
+            {
+                "period": period,
+                "folder": str(published.folder),
+                "emailed_to": published.emailed_to,
+            },
+        )
+
+    make_pack()
+
+
+board_pack()
