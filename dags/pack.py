@@ -13,6 +13,9 @@ hidden sheet, formula or link), and only then moves them to `<outbox>/<YYYY-MM>/
 them through the SMTP connection (`smtp_default`) to `$NEGLECT_WAREHOUSE_PACK_RECIPIENTS`
 when set. A failed audit publishes nothing, sends nothing and fails the run with its reasons.
 
+`agency_reports` writes each agency's data quality report for its newest delivery to
+`<outbox>/agencies/`, and `data_docs` the Great Expectations Data Docs to `<outbox>/data-docs/`.
+
 Trigger with `{"period": "YYYY-MM"}` to (re)publish a given month.
 """
 
@@ -73,7 +76,32 @@ def board_pack():
             },
         )
 
+    @task(pool="warehouse_writer")
+    def agency_reports() -> list[str]:
+        """Each agency's data quality report for its newest delivery (outbox/agencies/)."""
+        from neglect_warehouse import settings
+        from neglect_warehouse.pack.dq_report import render_all
+        from neglect_warehouse.warehouse import Target
+
+        paths = render_all(Target.parse(), settings.outbox() / "agencies")
+        for path in paths:
+            print(path)
+        return [str(p) for p in paths]
+
+    @task(pool="warehouse_writer")
+    def data_docs() -> str:
+        """Great Expectations Data Docs of the current deliveries (outbox/data-docs/)."""
+        from neglect_warehouse import settings
+        from neglect_warehouse.pack.data_docs import build_data_docs
+        from neglect_warehouse.warehouse import Target
+
+        index = build_data_docs(Target.parse(), settings.outbox() / "data-docs")
+        print(index)
+        return str(index)
+
     make_pack()
+    agency_reports()
+    data_docs()
 
 
 board_pack()

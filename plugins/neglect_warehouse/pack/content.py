@@ -118,6 +118,13 @@ def load(target: Target, period: str) -> Pack:
             f"no indicator has a value for {period}: the newest period in the warehouse is "
             f"{newest}; load the agencies' deliveries for {period} first"
         )
+    order = {key: n for n, key in enumerate(THEMES)}
+    indicators = (
+        indicators.assign(theme_order=indicators.theme.map(order))
+        .sort_values(["theme_order", "indicator_id"])
+        .drop(columns="theme_order")
+        .reset_index(drop=True)
+    )
     values = values.merge(
         indicators[
             ["indicator_id", "measure", "has_locality_breakdown", "comparator_indicator_id"]

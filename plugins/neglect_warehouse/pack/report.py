@@ -133,6 +133,7 @@ def context(pack: Pack) -> dict:
             }
         )
     return {
+        "messages": key_messages(summary),
         "title": pack.title,
         "period_end_long": f"{pack.period_end:%d %B %Y}",
         "made_at": pack.made_at,
@@ -142,6 +143,50 @@ def context(pack: Pack) -> dict:
         "themes": themes,
         "agencies": agencies,
     }
+
+
+def key_messages(summary: list[dict]) -> list[str]:
+    """Three or four sentences a board member reads first."""
+    targeted = [r for r in summary if r["target_class"]]
+    met = [r for r in targeted if r["target_class"] == "good"]
+    messages = []
+    if targeted:
+        missed = ", ".join(r["id"] for r in targeted if r["target_class"] == "bad")
+        messages.append(
+            f"{len(met)} of the {len(targeted)} indicators with a target this month meet it"
+            + (f"; missed: {missed}." if missed else ".")
+        )
+    compared = [r for r in summary if r["comparison"].split(" ")[0] in COMPARED_WORDS]
+    if compared:
+        similar = sum(r["comparison"].startswith("Similar") for r in compared)
+        messages.append(
+            f"{similar} of the {len(compared)} indicators with a national comparator are "
+            "similar to England."
+        )
+        for word in ("Better", "Worse", "Higher", "Lower"):
+            ids = [r["id"] for r in compared if r["comparison"].startswith(word)]
+            if ids:
+                messages.append(f"{word} than England: {', '.join(ids)}.")
+    moving = [r for r in summary if r["direction"].startswith(("Improving", "Worse", "Higher"))]
+    moving += [r for r in summary if r["direction"].startswith("Lower")]
+    if moving:
+        messages.append(
+            "Changed by more than chance since a year ago: "
+            + "; ".join(f"{r['id']} {r['direction'].lower()}" for r in moving)
+            + "."
+        )
+    else:
+        messages.append("No indicator has changed by more than chance since a year ago.")
+    hidden = [r["id"] for r in summary if r["value"] == "c"]
+    if hidden:
+        messages.append(
+            f"{len(hidden)} values are hidden because they concern very few children "
+            f"({', '.join(hidden)})."
+        )
+    return messages
+
+
+COMPARED_WORDS = ("Similar", "Better", "Worse", "Higher", "Lower")
 
 
 def _pct(value) -> str:
