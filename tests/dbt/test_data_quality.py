@@ -13,8 +13,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -24,10 +22,9 @@ from neglect_warehouse import contract
 from neglect_warehouse.ingest.pipeline import Options
 from neglect_warehouse.ingest.run import ingest_landing
 from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from tests.dbt.test_dbt_build import dbt
 from tests.postgres import fresh_database
 
-PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = shutil.which("dbt") or str(Path(sys.executable).parent / "dbt")
 LOADED = ("LOADED", "LOADED_WITH_WARNINGS")
 # The incomplete delivery the test adds: probation, two months after its last extract date.
 INCOMPLETE_EXTRACT = dt.date(2026, 12, 31)
@@ -47,27 +44,6 @@ AGENCY_RULES = {
     ("csc", "contacts", "decision_after_contact"),
     ("probation", "safeguarding_checks", "response_after_request"),
 }
-
-
-def dbt(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            DBT,
-            *args,
-            "--project-dir",
-            str(PROJECT),
-            "--profiles-dir",
-            str(PROJECT),
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def add_duplicate_and_incomplete(landing: Path) -> None:

@@ -179,7 +179,10 @@ def test_pdf_has_one_page_per_theme_with_charts(published, warehouse):
         assert blue > 500, title
 
 
-def test_email_received_by_a_local_smtp_server(warehouse, tmp_path, monkeypatch):
+@pytest.fixture
+def smtp(monkeypatch):
+    """A local SMTP server (aiosmtpd) as Airflow's smtp_default connection, and the board's
+    address as the pack's recipient; yields the messages it receives."""
     from aiosmtpd.controller import Controller
 
     received = []
@@ -192,39 +195,39 @@ def test_email_received_by_a_local_smtp_server(warehouse, tmp_path, monkeypatch)
     port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
-    try:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_SMTP_DEFAULT",
-            json.dumps(
-                {
-                    "conn_type": "smtp",
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "extra": {
-                        "disable_tls": True,
-                        "disable_ssl": True,
-                        "from_email": "pack@partnership.example",
-                    },
-                }
-            ),
-        )
-        monkeypatch.setenv("NEGLECT_WAREHOUSE_PACK_RECIPIENTS", "board@partnership.example")
-        period = latest_period(warehouse)
-        result = make_pack(warehouse, period, tmp_path / "outbox", run_dbt_tests=False)
-    finally:
-        controller.stop()
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SMTP_DEFAULT",
+        json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": "127.0.0.1",
+                "port": port,
+                "extra": {
+                    "disable_tls": True,
+                    "disable_ssl": True,
+                    "from_email": "pack@partnership.example",
+                },
+            }
+        ),
+    )
+    monkeypatch.setenv("NEGLECT_WAREHOUSE_PACK_RECIPIENTS", "board@partnership.example")
+    yield received
+    controller.stop()
+
+
+def test_email_received_by_a_local_smtp_server(warehouse, tmp_path, smtp):
+    period = latest_period(warehouse)
+    result = make_pack(warehouse, period, tmp_path / "outbox", run_dbt_tests=False)
     assert result.emailed_to == ["board@partnership.example"]
-    assert len(received) == 1
-    assert received[0].rcpt_tos == ["board@partnership.example"]
-    message = email.message_from_bytes(received[0].content)
+    assert len(smtp) == 1
+    assert smtp[0].rcpt_tos == ["board@partnership.example"]
+    message = email.message_from_bytes(smtp[0].content)
     attached = sorted(part.get_filename() for part in message.walk() if part.get_filename())
     names = file_names(period)
     assert attached == sorted(names[k] for k in ("pdf", "workbook", "csv", "manifest"))
 
 
-def test_a_failed_audit_publishes_and_sends_nothing(warehouse, tmp_path, monkeypatch):
-    from aiosmtpd.controller import Controller
-
+def test_a_failed_audit_publishes_and_sends_nothing(warehouse, tmp_path, smtp):
     # a copy of the warehouse (same file name: its views name the file) where an indicator's
     # title carries a record identifier, as a careless edit of the catalogue might
     copy = tmp_path / "copy" / "warehouse.duckdb"
@@ -238,37 +241,12 @@ def test_a_failed_audit_publishes_and_sends_nothing(warehouse, tmp_path, monkeyp
             "where indicator_id = 'S04'",
             [record_id],
         )
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append(envelope)
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setenv(
-            "AIRFLOW_CONN_SMTP_DEFAULT",
-            json.dumps(
-                {
-                    "conn_type": "smtp",
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "a@b.c"},
-                }
-            ),
-        )
-        monkeypatch.setenv("NEGLECT_WAREHOUSE_PACK_RECIPIENTS", "board@partnership.example")
-        outbox = tmp_path / "outbox"
-        with pytest.raises(AuditFailed) as failure:
-            make_pack(target, latest_period(target), outbox, run_dbt_tests=False)
-    finally:
-        controller.stop()
+    outbox = tmp_path / "outbox"
+    with pytest.raises(AuditFailed) as failure:
+        make_pack(target, latest_period(target), outbox, run_dbt_tests=False)
     assert any("record identifiers" in p and record_id in p for p in failure.value.problems)
     assert not [p for p in outbox.iterdir() if not p.name.startswith(".")]  # nothing published
-    assert received == []  # nothing sent
+    assert smtp == []  # nothing sent
     kept = list((outbox / ".failed").glob("*/AUDIT.txt"))
     assert len(kept) == 1 and record_id in kept[0].read_text()
 
