@@ -21,6 +21,7 @@ DAG_IDS = [
     "ingest_health",
     "ingest_probation",
     "transform",
+    "board_pack",
 ]
 
 
@@ -60,6 +61,11 @@ def test_run_loads_every_delivery_builds_the_models_and_reruns_idempotently(tiny
     assert len(summary["deliveries"]) == 9  # 4 agencies × 2 months + the reference files
     assert {d["state"] for d in summary["deliveries"]} == {"LOADED"}
     assert (tmp_path / "out1" / "run-summary.md").read_text().startswith("# Run summary")
+    # the run ends with the board pack of the latest month, published under --out
+    packs = [p for p in (tmp_path / "out1" / "outbox").iterdir() if p.name[:1].isdigit()]
+    assert [p.name for p in packs] == ["2026-10"]
+    assert len(list(packs[0].glob("neglect-indicators-2026-10*"))) == 4  # pdf html xlsx csv
+    assert f"board pack: {packs[0]}" in first.output
     with Warehouse(Target.parse(warehouse)) as wh:
         states = wh.query("select agency, state from raw.deliveries")
         linked = wh.query("select count(*) from intermediate.int_children_linked")[0][0]
@@ -83,6 +89,7 @@ def test_run_loads_every_delivery_builds_the_models_and_reruns_idempotently(tiny
         **{d: "success" for d in DAG_IDS},
         "ingest_probation": "quarantined",
         "transform": "not needed",
+        "board_pack": "not needed",
     }
     assert [(d["agency"], d["extract_date"], d["state"]) for d in summary["deliveries"]] == [
         ("probation", "2026-11-30", "QUARANTINED")
