@@ -22,13 +22,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Metadata, dag, task
+from airflow.sdk import Metadata, dag, task
+
+from neglect_warehouse.assets import raw_asset
 
 AGENCIES = ("csc", "police", "health", "probation")
-
-
-def raw_asset(agency: str) -> Asset:
-    return Asset(name=f"raw_{agency}", uri=f"neglect-warehouse://raw/{agency}")
 
 
 def ingest_dag(agency: str):

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
+from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-MARTS = Asset(name="marts", uri="neglect-warehouse://marts")
-PACK = Asset(name="board_pack", uri="neglect-warehouse://board-pack")
+from neglect_warehouse.assets import BOARD_PACK, MARTS
 
 
 @dag(
@@ -47,14 +46,15 @@ PACK = Asset(name="board_pack", uri="neglect-warehouse://board-pack")
     doc_md=__doc__,
 )
 def board_pack():
-    @task(pool="warehouse_writer", outlets=[PACK])
+    @task(pool="warehouse_writer", outlets=[BOARD_PACK])
     def make_pack(params: dict | None = None, triggering_asset_events=None):
         """Write, audit and publish the pack; fail loudly with the audit's reasons."""
         from airflow.sdk import Metadata
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
         from neglect_warehouse import settings
-        from neglect_warehouse.pack.publish import AuditFailed, latest_period, make_pack
+        from neglect_warehouse.pack.content import latest_period
+        from neglect_warehouse.pack.publish import AuditFailed, make_pack
         from neglect_warehouse.warehouse import Target
 
         target = Target.parse()
@@ -68,7 +68,7 @@ def board_pack():
             raise AirflowFailException(str(exc)) from exc
         print(published.summary())
         yield Metadata(
-            PACK,
+            BOARD_PACK,
             {
                 "period": period,
                 "folder": str(published.folder),

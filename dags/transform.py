@@ -22,14 +22,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Metadata, Param, dag, task
+from airflow.sdk import Metadata, Param, dag, task
 
-MARTS = Asset(name="marts", uri="neglect-warehouse://marts")
-
-
-def raw_asset(agency: str) -> Asset:
-    """What ``dags/ingest.py`` emits when it loads data of ``agency`` (or ``reference``)."""
-    return Asset(name=f"raw_{agency}", uri=f"neglect-warehouse://raw/{agency}")
+from neglect_warehouse.assets import MARTS, raw_asset
 
 
 @dag(
