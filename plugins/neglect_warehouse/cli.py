@@ -383,8 +383,8 @@ def pack(period, warehouse, outbox, no_email):
     connection when set. A failed audit publishes nothing and exits 1 with the reasons.
     """
     from neglect_warehouse import settings
-    from neglect_warehouse.pack.content import PackError
-    from neglect_warehouse.pack.publish import AuditFailed, latest_period, make_pack
+    from neglect_warehouse.pack.content import PackError, latest_period
+    from neglect_warehouse.pack.publish import AuditFailed, make_pack
     from neglect_warehouse.warehouse import Target
 
     target = Target.parse(warehouse)

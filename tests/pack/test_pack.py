@@ -16,8 +16,8 @@ import pytest
 
 from neglect_warehouse.ingest.pipeline import Options
 from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.pack.content import THEME_SHEETS, THEMES
-from neglect_warehouse.pack.publish import AuditFailed, file_names, latest_period, make_pack
+from neglect_warehouse.pack.content import THEME_SHEETS, THEMES, latest_period
+from neglect_warehouse.pack.publish import AuditFailed, file_names, make_pack
 from neglect_warehouse.transform import build
 from neglect_warehouse.warehouse import Target, Warehouse
 

@@ -110,29 +110,6 @@ def load(target: Target, period: str) -> Pack:
             "where period_end between ? and ? order by indicator_id, area_code, period_end",
             [first, period_end],
         )
-    if values.empty or not (values.period_end == period_end).any():
-        newest = None
-        with Warehouse(target) as wh:
-            newest = wh.query("select max(period_end) from marts.fct_indicator_values")[0][0]
-        raise PackError(
-            f"no indicator has a value for {period}: the newest period in the warehouse is "
-            f"{newest}; load the agencies' deliveries for {period} first"
-        )
-    order = {key: n for n, key in enumerate(THEMES)}
-    indicators = (
-        indicators.assign(theme_order=indicators.theme.map(order))
-        .sort_values(["theme_order", "indicator_id"])
-        .drop(columns="theme_order")
-        .reset_index(drop=True)
-    )
-    values = values.merge(
-        indicators[
-            ["indicator_id", "measure", "has_locality_breakdown", "comparator_indicator_id"]
-        ],
-        on="indicator_id",
-    )
-    values = disclosure.apply(values)
-    with Warehouse(target) as wh:
         agencies = query_frame(
             wh,
             "select agency, extract_date, state, days_extract_to_arrival, rows_in, "
@@ -156,6 +133,25 @@ def load(target: Target, period: str) -> Pack:
             "inner join marts.fct_dq_deliveries as d on c.delivery_id = d.delivery_id "
             "where d.is_current and c.breach_count > 0 order by c.agency, c.breach_count desc",
         )
+        if values.empty or not (values.period_end == period_end).any():
+            raise PackError(
+                f"no indicator has a value for {period}: the newest month in the warehouse "
+                f"is {newest_period(wh)}; load the agencies' deliveries for {period} first"
+            )
+    order = {key: n for n, key in enumerate(THEMES)}
+    indicators = (
+        indicators.assign(theme_order=indicators.theme.map(order))
+        .sort_values(["theme_order", "indicator_id"])
+        .drop(columns="theme_order")
+        .reset_index(drop=True)
+    )
+    values = values.merge(
+        indicators[
+            ["indicator_id", "measure", "has_locality_breakdown", "comparator_indicator_id"]
+        ],
+        on="indicator_id",
+    )
+    values = disclosure.apply(values)
     return Pack(
         period_end=period_end,
         indicators=indicators,
@@ -166,6 +162,21 @@ def load(target: Target, period: str) -> Pack:
         dq_rules=dq_rules.to_dict("records"),
         made_at=dt.datetime.now().strftime("%d %B %Y"),
     )
+
+
+def newest_period(wh: Warehouse) -> str | None:
+    """The newest month (YYYY-MM) with indicator values, or None."""
+    newest = wh.query("select max(period_end) from marts.fct_indicator_values")[0][0]
+    return None if newest is None else str(newest)[:7]
+
+
+def latest_period(target: Target) -> str:
+    """The newest month with indicator values: what ``run`` and the DAG publish."""
+    with Warehouse(target) as wh:
+        newest = newest_period(wh)
+    if newest is None:
+        raise PackError("the warehouse has no indicator values yet")
+    return newest
 
 
 def query_frame(wh: Warehouse, sql: str, params=()) -> pd.DataFrame:

@@ -365,12 +365,3 @@ def make_pack(
         files=sorted(final.iterdir()),
         emailed_to=to,
     )
-
-
-def latest_period(target: Target) -> str:
-    """The newest month with indicator values: what ``run`` publishes."""
-    with Warehouse(target) as wh:
-        newest = wh.query("select max(period_end) from marts.fct_indicator_values")[0][0]
-    if newest is None:
-        raise RuntimeError("the warehouse has no indicator values yet")
-    return f"{newest:%Y-%m}" if hasattr(newest, "strftime") else str(newest)[:7]
