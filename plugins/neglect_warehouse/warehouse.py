@@ -107,7 +107,7 @@ def raw_ddl(entity: contract.Entity) -> str:
 
 
 def all_ddl() -> list[str]:
-    ddl = ["create schema if not exists raw", *METADATA_DDL]
+    ddl = [*METADATA_DDL]
     for agency in (*contract.AGENCIES, "reference"):
         ddl.extend(raw_ddl(e) for e in contract.entities(agency))
     ddl.append(CURRENT_VIEW)
@@ -187,5 +187,9 @@ class Warehouse:
             return [d[0] for d in cur.description], cur.fetchall()
 
     def ensure_schema(self) -> None:
+        # Only when missing: on a shared PostgreSQL warehouse `neglect-warehouse db init`
+        # made the schema, and the pipeline may not create schemas (even "if not exists").
+        if not self.query("select 1 from information_schema.schemata where schema_name = 'raw'"):
+            self.execute("create schema raw")
         for statement in all_ddl():
             self.execute(statement)

@@ -21,6 +21,7 @@ import pytest
 from neglect_warehouse import contract
 from neglect_warehouse.ingest.pipeline import Options
 from neglect_warehouse.ingest.run import ingest_landing
+from neglect_warehouse.transform import dbt_env
 from neglect_warehouse.warehouse import Target, Warehouse, raw_table
 from tests.dbt.test_dbt_build import dbt
 from tests.postgres import fresh_database
@@ -91,10 +92,7 @@ def wh(request, tiny_defects, tmp_path_factory):
         context = fresh_database()
         url = context.__enter__()
         target = Target.parse(url)
-        env = {
-            "NEGLECT_WAREHOUSE_TARGET": "postgres",
-            "NEGLECT_WAREHOUSE_PGDATABASE": url.rsplit("/", 1)[-1],
-        }
+        env = dbt_env(target)  # as the pipeline role, after `db init`
     try:
         options = Options(tmp_path / "quarantine")
         ingest_landing(landing, target, options)

@@ -14,6 +14,7 @@ from neglect_warehouse import contract
 from neglect_warehouse.dbt_sources import model_name
 from neglect_warehouse.ingest.pipeline import Options
 from neglect_warehouse.ingest.run import ingest_landing
+from neglect_warehouse.transform import dbt_env
 from neglect_warehouse.warehouse import Target, Warehouse, raw_table
 from tests.postgres import fresh_database
 
@@ -74,10 +75,7 @@ def test_dbt_build_passes(kind, tiny_clean, tmp_path):
         context = fresh_database()
         url = context.__enter__()
         target = Target.parse(url)
-        env = {
-            "NEGLECT_WAREHOUSE_TARGET": "postgres",
-            "NEGLECT_WAREHOUSE_PGDATABASE": url.rsplit("/", 1)[-1],
-        }
+        env = dbt_env(target)  # as the pipeline role, after `db init`
     try:
         ingest_landing(landing, target, Options(tmp_path / "quarantine"))
         result = dbt(tmp_path, "build", **env)
