@@ -13,6 +13,10 @@ load. A failing model or test fails the run at once, naming each failing node an
 warehouse locked or unreachable) is retried. On success it emits asset `marts` with each
 agency's current extract date and delivery.
 
+On the embedded default, `copy_marts_for_analysts` then refreshes the analysts' copy of the
+marts (`analyst.duckdb` beside the warehouse, or `$NEGLECT_WAREHOUSE_ANALYST_COPY`): marts only,
+opened read-only with no access to files (docs/analyst-guide.md).
+
 Trigger it by hand with `{"select": "<dbt selection>"}` to build part of the project, or
 `{"select": "triggering"}` to rebuild only what the triggering agencies' data affects
 (docs/transform.md).
@@ -96,7 +100,21 @@ def transform():
             },
         )
 
-    build_models()
+    @task(pool="warehouse_writer")
+    def copy_marts_for_analysts():
+        """Refresh the analysts' marts-only, read-only DuckDB copy (embedded warehouse only)."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        from neglect_warehouse import analyst_copy
+        from neglect_warehouse.warehouse import Target
+
+        target = Target.parse()
+        if target.kind != "duckdb":
+            raise AirflowSkipException("analysts read the PostgreSQL warehouse (role analyst)")
+        path, tables = analyst_copy.write(target.location)
+        print(f"analysts' copy: {path} ({tables} marts tables, read-only)")
+
+    build_models() >> copy_marts_for_analysts()
 
 
 transform()

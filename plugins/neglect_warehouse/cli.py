@@ -197,6 +197,94 @@ def contract_sync():
         click.echo(f"wrote {path}")
 
 
+@main.group()
+def db():
+    """The shared PostgreSQL warehouse: roles, schemas and who may read what
+    (docs/deployment.md)."""
+
+
+ADMIN_URL = click.argument("admin_url", metavar="ADMIN_URL")
+
+
+@db.command("init")
+@ADMIN_URL
+@click.option(
+    "--pipeline-password-env",
+    metavar="VAR",
+    help="Set the pipeline role's password from this environment variable.",
+)
+def db_init(admin_url, pipeline_password_env):
+    """Create or repair the warehouse database ADMIN_URL names (a superuser's
+    postgresql://…/<database> URL): roles, schemas, grants. Safe to run again."""
+    import os
+
+    from neglect_warehouse import access
+
+    password = None
+    if pipeline_password_env:
+        password = os.environ.get(pipeline_password_env)
+        if not password:
+            raise click.UsageError(f"${pipeline_password_env} is not set")
+    for line in access.init(admin_url, password):
+        click.echo(line)
+
+
+@db.command("user")
+@ADMIN_URL
+@click.argument("name")
+@click.option(
+    "--group",
+    required=True,
+    type=click.Choice(
+        ["engineer", "analyst", "agency_csc", "agency_police", "agency_health", "agency_probation"]
+    ),
+    help="What the person may read.",
+)
+@click.option("--password-env", metavar="VAR", help="Set the password from this variable.")
+def db_user(admin_url, name, group, password_env):
+    """Create (or update) NAME, a person's login role in one group."""
+    import os
+
+    from neglect_warehouse import access
+
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and not password:
+        raise click.UsageError(f"${password_env} is not set")
+    try:
+        access.add_user(admin_url, name, group, password)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"{name}: login role in group {group}")
+
+
+@db.command("check")
+@ADMIN_URL
+def db_check(admin_url):
+    """Show what every login role can do in each layer, found by trying it (nothing is
+    changed), and any login role that is a superuser, bypasses row security or owns objects."""
+    import psycopg2
+
+    from neglect_warehouse import access
+
+    con = psycopg2.connect(admin_url)
+    try:
+        with con.cursor() as cur:
+            matrix = access.observe(cur, access.logins(cur))
+        con.rollback()
+    finally:
+        con.close()
+    findings = matrix.pop("findings")["login roles"]
+    columns = [*access.LAYERS, "create", "new tables", "database"]
+    rows = [[login, *(matrix[login][c] for c in columns)] for login in matrix]
+    header = ["login", *columns]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    click.echo(f"findings: {findings}")
+    if findings != "ok":
+        sys.exit(1)
+
+
 WAREHOUSE_HELP = (
     "DuckDB file or postgresql:// URL (else $NEGLECT_WAREHOUSE, else data/warehouse.duckdb)."
 )
@@ -402,6 +490,27 @@ def pack(period, warehouse, outbox, no_email):
         click.echo(f"  {path}")
 
 
+@main.command("analyst-copy")
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (else $NEGLECT_WAREHOUSE_ANALYST_COPY, else analyst.duckdb beside "
+    "the warehouse).",
+)
+def analyst_copy_command(warehouse, out):
+    """Write the analysts' marts-only, read-only DuckDB copy of the embedded warehouse (the
+    transform does this after every build)."""
+    from neglect_warehouse import analyst_copy
+    from neglect_warehouse.warehouse import Target
+
+    target = Target.parse(warehouse)
+    if target.kind != "duckdb":
+        raise click.UsageError("analysts read a PostgreSQL warehouse directly (role analyst)")
+    path, tables = analyst_copy.write(target.location, out)
+    click.echo(f"{path}: {tables} marts tables, read-only")
+
+
 @main.command()
 @click.option("--warehouse", help=WAREHOUSE_HELP)
 @click.option(
@@ -415,7 +524,9 @@ def query(warehouse, sql_file, sql):
     """Run a read-only SQL query on the warehouse and print the result as a table.
 
     Analysts read the marts schema (marts.fct_indicator_values, marts.dim_indicator, the
-    marts.fct_dq_* data quality tables); see the README for examples.
+    marts.fct_dq_* data quality tables): on the embedded default, point --warehouse at the
+    analysts' copy (data/analyst.duckdb); see docs/analyst-guide.md. A DuckDB file is opened
+    read-only with access to files and other databases disabled.
     """
     from neglect_warehouse.warehouse import Target
 
@@ -423,18 +534,25 @@ def query(warehouse, sql_file, sql):
     if not text or not text.strip():
         raise click.UsageError("give the query as an argument or with --file")
     target = Target.parse(warehouse)
-    if target.kind == "duckdb":
-        import duckdb
+    try:
+        if target.kind == "duckdb":
+            import duckdb
 
-        con = duckdb.connect(str(target.location), read_only=True)
-        cursor = con.execute(text)
-    else:
-        import psycopg2
+            from neglect_warehouse.analyst_copy import connect
 
-        con = psycopg2.connect(target.location)
-        con.set_session(readonly=True)
-        cursor = con.cursor()
-        cursor.execute(text)
+            errors = (duckdb.Error, FileNotFoundError)
+            con = connect(target.location)  # read-only, no access to files or other databases
+            cursor = con.execute(text)
+        else:
+            import psycopg2
+
+            errors = (psycopg2.Error,)
+            con = psycopg2.connect(target.location)
+            con.set_session(readonly=True)
+            cursor = con.cursor()
+            cursor.execute(text)
+    except errors as exc:  # the query's own mistake (or a refusal): no traceback
+        raise click.ClickException(str(exc).strip()) from exc
     names = [d[0] for d in cursor.description]
     rows = [[_cell(v) for v in row] for row in cursor.fetchall()]
     con.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from neglect_warehouse import analyst_copy
 from neglect_warehouse.ingest.pipeline import Options
 from neglect_warehouse.ingest.run import ingest_landing
 from neglect_warehouse.transform import (
@@ -99,7 +100,7 @@ def test_transform_dag_builds_the_models_and_emits_marts(airflow_home, ingested,
         NEGLECT_WAREHOUSE_QUARANTINE=str(tmp_path / "quarantine"),
     )
     assert result["state"].endswith("success"), result
-    assert result["tasks"] == {"build_models": "success"}
+    assert result["tasks"] == {"build_models": "success", "copy_marts_for_analysts": "success"}
     mine = [e for e in result["events"] if e["run_id"] == result["run_id"]]
     assert [e["uri"] for e in mine] == ["neglect-warehouse://marts/"]
     extra = mine[0]["extra"]
@@ -113,6 +114,11 @@ def test_transform_dag_builds_the_models_and_emits_marts(airflow_home, ingested,
         staged = wh.query("select count(*) from staging.stg_police__incidents")[0][0]
         summary = wh.query("select count(*) from marts.mart_linkage_summary")[0][0]
     assert linked > 0 and staged > 0 and summary == 4
+    # the analysts' copy, refreshed after the build: the marts and nothing else
+    with analyst_copy.connect(warehouse.with_name("analyst.duckdb")) as copy:
+        schemas = copy.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        assert schemas == [("marts",)]
+        assert copy.execute("select count(*) from marts.mart_linkage_summary").fetchone() == (4,)
     assert not (PROJECT / "target").exists()  # dbt artefacts go to a private folder
 
 
