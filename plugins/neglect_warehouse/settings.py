@@ -7,7 +7,7 @@ deployment setting (or an Airflow worker's environment) points everything at the
 | NEGLECT_WAREHOUSE_LANDING | data/landing | where agencies deliver |
 | NEGLECT_WAREHOUSE_QUARANTINE | data/quarantine | reports and quarantined deliveries |
 | NEGLECT_WAREHOUSE_OUTBOX | data/outbox | published board packs, one folder per month |
-| NEGLECT_WAREHOUSE_ANALYST_COPY | analyst.duckdb beside the warehouse | the analysts' marts-only DuckDB copy (analyst_copy.py) |
+| NEGLECT_WAREHOUSE_ANALYST_COPY | analyst.duckdb beside it | analysts' marts-only copy |
 | NEGLECT_WAREHOUSE_PACK_RECIPIENTS | (none) | comma-separated addresses the pack is emailed to |
 """
 
