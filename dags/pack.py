@@ -55,9 +55,8 @@ def board_pack():
         from neglect_warehouse import settings
         from neglect_warehouse.pack.content import latest_period
         from neglect_warehouse.pack.publish import AuditFailed, make_pack
-        from neglect_warehouse.warehouse import Target
 
-        target = Target.parse()
+        target = settings.warehouse()
         outbox = settings.outbox()
         period = (params or {}).get("period") or latest_period(target)
         if triggering_asset_events and (outbox / period).exists():
@@ -81,9 +80,8 @@ def board_pack():
         """Each agency's data quality report for its newest delivery (outbox/agencies/)."""
         from neglect_warehouse import settings
         from neglect_warehouse.pack.dq_report import render_all
-        from neglect_warehouse.warehouse import Target
 
-        paths = render_all(Target.parse(), settings.outbox() / "agencies")
+        paths = render_all(settings.warehouse(), settings.outbox() / "agencies")
         for path in paths:
             print(path)
         return [str(p) for p in paths]
@@ -93,9 +91,8 @@ def board_pack():
         """Great Expectations Data Docs of the current deliveries (outbox/data-docs/)."""
         from neglect_warehouse import settings
         from neglect_warehouse.pack.data_docs import build_data_docs
-        from neglect_warehouse.warehouse import Target
 
-        index = build_data_docs(Target.parse(), settings.outbox() / "data-docs")
+        index = build_data_docs(settings.warehouse(), settings.outbox() / "data-docs")
         print(index)
         return str(index)
 

@@ -6,12 +6,12 @@ Scheduled on the ingest assets: it runs whenever any of `raw_csc`, `raw_police`,
 and once for every batch of updates that arrive while it is running (`max_active_runs=1`).
 
 `build_models` runs `dbt build` on the dbt project (`dbt_project/`: seeds, staging,
-intermediate, marts and every dbt test) against `$NEGLECT_WAREHOUSE`, in pool
-`warehouse_writer` with the ingest loads: DuckDB allows one writer, so a build never overlaps a
-load. A failing model or test fails the run at once, naming each failing node and its message
-(no retry: the same data gives the same failure); a problem before dbt ran any node (the
-warehouse locked or unreachable) is retried. On success it emits asset `marts` with each
-agency's current extract date and delivery.
+intermediate, marts and every dbt test) against `$NEGLECT_WAREHOUSE` (else the Airflow
+connection `neglect_warehouse`), in pool `warehouse_writer` with the ingest loads: DuckDB
+allows one writer, so a build never overlaps a load. A failing model or test fails the run at
+once, naming each failing node and its message (no retry: the same data gives the same
+failure); a problem before dbt ran any node (the warehouse locked or unreachable) is retried.
+On success it emits asset `marts` with each agency's current extract date and delivery.
 
 On the embedded default, `copy_marts_for_analysts` then refreshes the analysts' copy of the
 marts (`analyst.duckdb` beside the warehouse, or `$NEGLECT_WAREHOUSE_ANALYST_COPY`): marts only,
@@ -61,13 +61,13 @@ def transform():
         """dbt build against the warehouse; emit `marts` with the current extract dates."""
         from airflow.sdk.exceptions import AirflowFailException
 
+        from neglect_warehouse import settings
         from neglect_warehouse.transform import (
             TransformError,
             build,
             current_extracts,
             data_change_selection,
         )
-        from neglect_warehouse.warehouse import Target
 
         triggered_by = sorted(
             asset.name.removeprefix("raw_") for asset in (triggering_asset_events or {})
@@ -79,7 +79,7 @@ def transform():
         if select == "triggering":
             # only the tables and tests the new data affects (docs/transform.md)
             select, exclude = data_change_selection(*triggered_by) if triggered_by else (None, None)
-        target = Target.parse()
+        target = settings.warehouse()
         try:
             result = build(target, select, exclude=exclude)
         except TransformError as exc:
@@ -105,10 +105,9 @@ def transform():
         """Refresh the analysts' marts-only, read-only DuckDB copy (embedded warehouse only)."""
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from neglect_warehouse import analyst_copy
-        from neglect_warehouse.warehouse import Target
+        from neglect_warehouse import analyst_copy, settings
 
-        target = Target.parse()
+        target = settings.warehouse()
         if target.kind != "duckdb":
             raise AirflowSkipException("analysts read the PostgreSQL warehouse (role analyst)")
         path, tables = analyst_copy.write(target.location)

@@ -10,6 +10,7 @@ import sys
 
 from neglect_warehouse.warehouse import Target, Warehouse
 from tests.dags.conftest import DAGS, airflow_env, run_dag
+from tests.postgres import fresh_database
 
 IMPORT_PROBE = """
 import importlib.util, json, sys, time
@@ -90,6 +91,27 @@ def test_ingest_dag_loads_deliveries_and_emits_the_asset(airflow_home, tiny_clea
     again = run_dag(airflow_home, "ingest.py", "ingest_police", **settings)  # nothing new
     assert again["tasks"]["announce_new_data"].endswith("skipped"), again
     assert not [e for e in again["events"] if e["run_id"] == again["run_id"]]
+
+
+def test_the_warehouse_can_be_an_airflow_connection(airflow_home, tiny_clean, tmp_path):
+    """With $NEGLECT_WAREHOUSE unset, the tasks use Airflow connection `neglect_warehouse`
+    (here from the environment, as a secrets backend or the UI would give it)."""
+    landing = tmp_path / "landing"
+    shutil.copytree(tiny_clean / "landing", landing)
+    with fresh_database() as url:  # initialised; the pipeline role's URL
+        result = run_dag(
+            airflow_home,
+            "ingest.py",
+            "ingest_probation",
+            NEGLECT_WAREHOUSE="",
+            AIRFLOW_CONN_NEGLECT_WAREHOUSE=url,
+            NEGLECT_WAREHOUSE_LANDING=str(landing),
+            NEGLECT_WAREHOUSE_QUARANTINE=str(tmp_path / "quarantine"),
+        )
+        assert set(result["tasks"].values()) == {"success"}, result
+        with Warehouse(Target.parse(url)) as wh:
+            states = wh.query("select state from raw.deliveries where agency = 'probation'")
+    assert states == [("LOADED",), ("LOADED",)]
 
 
 def test_quarantined_delivery_fails_the_run_loudly(airflow_home, tiny_clean, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from neglect_warehouse import settings
 from neglect_warehouse.ingest.pipeline import QUARANTINED, Options, Outcome
 from neglect_warehouse.ingest.run import ingest_landing, ingest_reference
-from neglect_warehouse.warehouse import Target
 
 LOADED_STATES = ("LOADED", "LOADED_WITH_WARNINGS")
 
@@ -15,7 +14,7 @@ def ingest_agency(agency: str) -> list[dict]:
     """Process every new delivery of ``agency``; one summary per delivery."""
     outcomes = ingest_landing(
         settings.landing(),
-        Target.parse(),
+        settings.warehouse(),
         Options(settings.quarantine()),
         agencies=(agency,),
         reference=False,
@@ -25,7 +24,8 @@ def ingest_agency(agency: str) -> list[dict]:
 
 def ingest_reference_files() -> dict | None:
     """Load the reference files if they changed; None when there is nothing new."""
-    outcome = ingest_reference(settings.landing(), Target.parse(), Options(settings.quarantine()))
+    options = Options(settings.quarantine())
+    outcome = ingest_reference(settings.landing(), settings.warehouse(), options)
     return summary(outcome) if outcome else None
 
 
