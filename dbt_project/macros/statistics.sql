@@ -3,29 +3,36 @@
     z is the 97.5% point of the standard normal distribution.
 #}
 
-{# 95% Wilson score interval of a percentage: 100 × limit; null when the denominator is 0. #}
+{#
+    95% Wilson score interval of a percentage: 100 × limit; null when the denominator is 0.
+    At 0% the lower limit is 0, and at 100% the upper limit is 100, exactly: the formula gives
+    them only up to floating point (2e-15, 100.00000000000003 or 99.99999999999999, differently
+    on each engine), which a comparator of exactly 0 or 100 would read as significant.
+#}
 {% macro wilson_lower(numerator, denominator) -%}
     {%- set z = 1.959963985 -%}
-    case when {{ denominator }} > 0 then 100.0 * (
-        (cast({{ numerator }} as double precision) / {{ denominator }}
-            + {{ z * z }} / (2.0 * {{ denominator }}))
-        - {{ z }} * sqrt(
-            (cast({{ numerator }} as double precision) / {{ denominator }})
-            * (1 - cast({{ numerator }} as double precision) / {{ denominator }})
-            / {{ denominator }} + {{ z * z }} / (4.0 * {{ denominator }} * {{ denominator }}))
-    ) / (1 + {{ z * z }} / {{ denominator }}) end
+    case when {{ denominator }} > 0 and {{ numerator }} = 0 then 0.0
+        when {{ denominator }} > 0 then 100.0 * (
+            (cast({{ numerator }} as double precision) / {{ denominator }}
+                + {{ z * z }} / (2.0 * {{ denominator }}))
+            - {{ z }} * sqrt(
+                (cast({{ numerator }} as double precision) / {{ denominator }})
+                * (1 - cast({{ numerator }} as double precision) / {{ denominator }})
+                / {{ denominator }} + {{ z * z }} / (4.0 * {{ denominator }} * {{ denominator }}))
+        ) / (1 + {{ z * z }} / {{ denominator }}) end
 {%- endmacro %}
 
 {% macro wilson_upper(numerator, denominator) -%}
     {%- set z = 1.959963985 -%}
-    case when {{ denominator }} > 0 then 100.0 * (
-        (cast({{ numerator }} as double precision) / {{ denominator }}
-            + {{ z * z }} / (2.0 * {{ denominator }}))
-        + {{ z }} * sqrt(
-            (cast({{ numerator }} as double precision) / {{ denominator }})
-            * (1 - cast({{ numerator }} as double precision) / {{ denominator }})
-            / {{ denominator }} + {{ z * z }} / (4.0 * {{ denominator }} * {{ denominator }}))
-    ) / (1 + {{ z * z }} / {{ denominator }}) end
+    case when {{ denominator }} > 0 and {{ numerator }} = {{ denominator }} then 100.0
+        when {{ denominator }} > 0 then 100.0 * (
+            (cast({{ numerator }} as double precision) / {{ denominator }}
+                + {{ z * z }} / (2.0 * {{ denominator }}))
+            + {{ z }} * sqrt(
+                (cast({{ numerator }} as double precision) / {{ denominator }})
+                * (1 - cast({{ numerator }} as double precision) / {{ denominator }})
+                / {{ denominator }} + {{ z * z }} / (4.0 * {{ denominator }} * {{ denominator }}))
+        ) / (1 + {{ z * z }} / {{ denominator }}) end
 {%- endmacro %}
 
 {#
