@@ -6,15 +6,11 @@ areas, statistics). The indicator logic itself is unit-tested in dbt with hand-w
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
 from neglect_warehouse.warehouse import Target, Warehouse
 from tests.dbt.test_dbt_build import dbt
-from tests.postgres import fresh_database
 
 INDICATORS = (
     [f"S0{i}" for i in range(1, 8)]
@@ -41,35 +37,6 @@ def months_back(d: dt.date, n: int) -> dt.date:
 def last_month_end_on_or_before(d: dt.date) -> dt.date:
     end = month_end(d.year, d.month)
     return end if end == d else months_back(end, 1)
-
-
-@pytest.fixture(scope="module")
-def warehouses(tiny_defects, tmp_path_factory):
-    """tiny with defects (rejected rows, rule breaches, a quarantined delivery or two),
-    ingested and built on DuckDB and on a fresh PostgreSQL database."""
-    base = tmp_path_factory.mktemp("indicators")
-    with fresh_database() as url:
-        built = {}
-        for kind in ("duckdb", "postgres"):
-            landing = base / kind / "landing"
-            shutil.copytree(tiny_defects / "landing", landing)
-            if kind == "duckdb":
-                target = Target.parse(base / kind / "warehouse.duckdb")
-                env = {
-                    "NEGLECT_WAREHOUSE_TARGET": "duckdb",
-                    "NEGLECT_WAREHOUSE_DUCKDB": str(base / kind / "warehouse.duckdb"),
-                }
-            else:
-                target = Target.parse(url)
-                env = {
-                    "NEGLECT_WAREHOUSE_TARGET": "postgres",
-                    "NEGLECT_WAREHOUSE_PGDATABASE": url.rsplit("/", 1)[-1],
-                }
-            ingest_landing(landing, target, Options(base / kind / "quarantine"))
-            result = dbt(base / kind, "build", "--exclude", "test_type:unit", **env)
-            assert result.returncode == 0, result.stdout[-4000:]
-            built[kind] = target
-        yield built
 
 
 def rows(target: Target, sql: str) -> list[tuple]:
