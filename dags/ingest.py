@@ -27,6 +27,10 @@ from airflow.sdk import Metadata, dag, task
 from neglect_warehouse.assets import raw_asset
 
 AGENCIES = ("csc", "police", "health", "probation")
+# Priority in the warehouse_writer pool: above the transform's build (weight 2: itself and the
+# task after it) and the board pack, so the reference files and any waiting deliveries load
+# before a build that would otherwise run without them.
+LOAD_FIRST = 10
 
 
 def ingest_dag(agency: str):
@@ -43,7 +47,9 @@ def ingest_dag(agency: str):
         doc_md=__doc__,
     )
     def ingest():
-        @task(pool="warehouse_writer")
+        # Loads go before builds in the writer pool (LOAD_FIRST), so a build sees every
+        # delivery waiting with it.
+        @task(pool="warehouse_writer", priority_weight=LOAD_FIRST)
         def load_new_deliveries() -> list[dict]:
             """Check, validate and load every new delivery of this agency."""
             from neglect_warehouse.ingest.tasks import ingest_agency
@@ -108,7 +114,7 @@ in use. Emits asset `raw_reference` when new reference data is loaded.
 def ingest_reference():
     asset = raw_asset("reference")
 
-    @task(pool="warehouse_writer", outlets=[asset])
+    @task(pool="warehouse_writer", outlets=[asset], priority_weight=LOAD_FIRST)
     def load_reference_files():
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 

@@ -53,12 +53,17 @@ def board_pack():
         from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
         from neglect_warehouse import settings
-        from neglect_warehouse.pack.content import latest_period
+        from neglect_warehouse.pack.content import PackError, latest_period
         from neglect_warehouse.pack.publish import AuditFailed, make_pack
 
         target = settings.warehouse()
         outbox = settings.outbox()
-        period = (params or {}).get("period") or latest_period(target)
+        period = (params or {}).get("period")
+        if not period:
+            try:
+                period = latest_period(target)
+            except PackError as exc:  # e.g. the 10th comes before the first build
+                raise AirflowSkipException(f"nothing to publish: {exc}") from exc
         if triggering_asset_events and (outbox / period).exists():
             raise AirflowSkipException(f"the pack for {period} is already published")
         try:
@@ -78,10 +83,18 @@ def board_pack():
     @task(pool="warehouse_writer")
     def agency_reports() -> list[str]:
         """Each agency's data quality report for its newest delivery (outbox/agencies/)."""
-        from neglect_warehouse import settings
-        from neglect_warehouse.pack.dq_report import render_all
+        from airflow.sdk.exceptions import AirflowSkipException
 
-        paths = render_all(settings.warehouse(), settings.outbox() / "agencies")
+        from neglect_warehouse import settings
+        from neglect_warehouse.pack.content import has_mart
+        from neglect_warehouse.pack.dq_report import render_all
+        from neglect_warehouse.warehouse import Warehouse
+
+        target = settings.warehouse()
+        with Warehouse(target) as wh:
+            if not has_mart(wh, "fct_dq_deliveries"):
+                raise AirflowSkipException("nothing to report: the models have not been built")
+        paths = render_all(target, settings.outbox() / "agencies")
         for path in paths:
             print(path)
         return [str(p) for p in paths]

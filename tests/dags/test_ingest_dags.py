@@ -49,7 +49,11 @@ def test_dagbag_has_no_import_errors(airflow_home):
         "from airflow.dag_processing.dagbag import DagBag; import json, sys; "
         f"b = DagBag(dag_folder={str(DAGS)!r}); "
         "print(json.dumps({'errors': {k: str(v) for k, v in b.import_errors.items()}, "
-        "'dags': sorted(b.dag_ids)}))"
+        "'dags': sorted(b.dag_ids), 'writers': {f'{d.dag_id}.{t.task_id}': "
+        "[str(getattr(t.weight_rule, 'value', t.weight_rule)), t.priority_weight + "
+        "sum(r.priority_weight for r in t.get_flat_relatives(upstream=False))] "
+        "for d in b.dags.values() for t in d.tasks "
+        "if t.pool == 'warehouse_writer'}}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -68,6 +72,14 @@ def test_dagbag_has_no_import_errors(airflow_home):
         "ingest_probation",
         "ingest_reference",
     } <= set(bag["dags"])
+    # In the one-slot writer pool, every load goes before any build or pack task (weights
+    # summed downstream, Airflow's default rule).
+    assert {rule for rule, _ in bag["writers"].values()} == {"downstream"}, bag["writers"]
+    writers = {task: weight for task, (_, weight) in bag["writers"].items()}
+    loads = [w for k, w in writers.items() if k.startswith("ingest_")]
+    others = [w for k, w in writers.items() if not k.startswith("ingest_")]
+    assert len(loads) == 5 and len(others) >= 3, writers
+    assert min(loads) > max(others), writers
 
 
 def test_ingest_dag_loads_deliveries_and_emits_the_asset(airflow_home, tiny_clean, tmp_path):

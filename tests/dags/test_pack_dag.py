@@ -78,3 +78,24 @@ def test_board_pack_run_publishes(airflow_home, tiny_clean, tmp_path):
     assert any(e["uri"].rstrip("/") == "neglect-warehouse://board-pack" for e in result["events"])
     assert len(list((outbox / "agencies").glob("*.html"))) == 4
     assert (outbox / "data-docs" / "index.html").exists()
+
+
+def test_board_pack_before_the_first_build_publishes_nothing_and_does_not_fail(
+    airflow_home, tiny_clean, tmp_path
+):
+    """Unpaused on a new deployment, the 10th may come before the first build."""
+    shutil.copytree(tiny_clean / "landing", tmp_path / "landing")
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    ingest_landing(tmp_path / "landing", Target.parse(warehouse), Options(tmp_path / "q"))
+    outbox = tmp_path / "outbox"
+    result = run_dag(
+        airflow_home,
+        "pack.py",
+        "board_pack",
+        NEGLECT_WAREHOUSE=str(warehouse),
+        NEGLECT_WAREHOUSE_OUTBOX=str(outbox),
+    )
+    assert result["state"] == "success", result
+    assert result["tasks"]["make_pack"] == "skipped", result["tasks"]
+    assert result["tasks"]["agency_reports"] == "skipped", result["tasks"]
+    assert not [p for p in outbox.glob("*") if p.name[:1].isdigit()]
