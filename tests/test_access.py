@@ -241,3 +241,29 @@ def test_taking_away_any_single_grant_or_policy_breaks_the_matrix(warehouse):
         if matrix == EXPECTED and findings == {"login roles": "ok"}:
             unnoticed.append(statement)
     assert unnoticed == []
+
+
+def test_db_check_shows_the_matrix_and_fails_on_a_finding(warehouse):
+    from click.testing import CliRunner
+
+    from neglect_warehouse.cli import main
+
+    admin_url, _, con, logins = warehouse
+    ok = CliRunner().invoke(main, ["db", "check", admin_url])
+    assert ok.exit_code == 0, ok.output
+    analyst_row = next(
+        line for line in ok.output.splitlines() if line.startswith(logins["analyst"])
+    )
+    assert analyst_row.split()[1:5] == ["-", "-", "-", "read"]
+    assert ok.output.rstrip().endswith("findings: ok")
+    with con.cursor() as cur:
+        cur.execute(f"alter role {logins['engineer']} bypassrls")
+    con.commit()
+    try:
+        bad = CliRunner().invoke(main, ["db", "check", admin_url])
+    finally:
+        with con.cursor() as cur:
+            cur.execute(f"alter role {logins['engineer']} nobypassrls")
+        con.commit()
+    assert bad.exit_code == 1
+    assert f"{logins['engineer']} is exempt from row security" in bad.output
