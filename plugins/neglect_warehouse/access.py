@@ -32,7 +32,8 @@ ENGINEER = "engineer"
 ANALYST = "analyst"
 AGENCY_ROLES = {agency: f"agency_{agency}" for agency in AGENCIES}
 GROUPS = (ENGINEER, ANALYST, *AGENCY_ROLES.values())
-# A login role's attributes: never a superuser, never exempt from row security.
+# Group roles and the owner cannot log in; a login role is never a superuser, never exempt
+# from row security, and can create neither databases nor roles.
 NOLOGIN = "nologin nosuperuser nocreatedb nocreaterole noreplication nobypassrls"
 SAFE_LOGIN = "login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit"
 
