@@ -301,8 +301,7 @@ def _has_marts(target) -> bool:
     if target.kind == "duckdb" and not Path(target.location).exists():
         return False
     with Warehouse(target) as wh:
-        sql = "select count(*) from information_schema.tables where table_schema = 'marts'"
-        return wh.query(sql)[0][0] > 0
+        return bool(wh.tables("marts"))
 
 
 def _progress(result: dict) -> list[str]:
@@ -343,14 +342,7 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
         current = wh.query(
             "select agency, extract_date, delivery_id from raw.current_deliveries order by 1"
         )
-        tables = [
-            r[0]
-            for r in wh.query(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-                " order by 1"
-            )
-        ]
-        marts = {t: wh.query(f'select count(*) from marts."{t}"')[0][0] for t in tables}
+        marts = {t: wh.query(f'select count(*) from marts."{t}"')[0][0] for t in wh.tables("marts")}
     deliveries = [
         {
             "agency": a,

@@ -186,6 +186,14 @@ class Warehouse:
             cur.execute(self._sql(sql), params or None)
             return [d[0] for d in cur.description], cur.fetchall()
 
+    def tables(self, schema: str) -> list[str]:
+        """The tables and views in ``schema``, by name (none when it does not exist)."""
+        rows = self.query(
+            "select table_name from information_schema.tables where table_schema = ? order by 1",
+            (schema,),
+        )
+        return [name for (name,) in rows]
+
     def ensure_schema(self) -> None:
         # Only when missing: on a shared PostgreSQL warehouse `neglect-warehouse db init`
         # made the schema, and the pipeline may not create schemas (even "if not exists").

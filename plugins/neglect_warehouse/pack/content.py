@@ -164,20 +164,9 @@ def load(target: Target, period: str) -> Pack:
     )
 
 
-def has_mart(wh: Warehouse, name: str) -> bool:
-    """Whether the models have been built: ``marts.<name>`` exists."""
-    return bool(
-        wh.query(
-            "select 1 from information_schema.tables "
-            "where table_schema = 'marts' and table_name = ?",
-            (name,),
-        )
-    )
-
-
 def newest_period(wh: Warehouse) -> str | None:
     """The newest month (YYYY-MM) with indicator values, or None (none yet, or no marts)."""
-    if not has_mart(wh, "fct_indicator_values"):
+    if "fct_indicator_values" not in wh.tables("marts"):
         return None
     newest = wh.query("select max(period_end) from marts.fct_indicator_values")[0][0]
     return None if newest is None else str(newest)[:7]
