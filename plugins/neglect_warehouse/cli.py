@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from neglect_warehouse.access import GROUPS  # names only: nothing heavy is imported
+
 DEFAULT_EXTRACT_DATE = "2026-10-31"
 
 
@@ -235,9 +237,7 @@ def db_init(admin_url, pipeline_password_env):
 @click.option(
     "--group",
     required=True,
-    type=click.Choice(
-        ["engineer", "analyst", "agency_csc", "agency_police", "agency_health", "agency_probation"]
-    ),
+    type=click.Choice(list(GROUPS)),
     help="What the person may read.",
 )
 @click.option("--password-env", metavar="VAR", help="Set the password from this variable.")
@@ -276,10 +276,7 @@ def db_check(admin_url):
     findings = matrix.pop("findings")["login roles"]
     columns = [*access.LAYERS, "create", "new tables", "database"]
     rows = [[login, *(matrix[login][c] for c in columns)] for login in matrix]
-    header = ["login", *columns]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    _echo_table(["login", *columns], rows)
     click.echo(f"findings: {findings}")
     if findings != "ok":
         sys.exit(1)
@@ -440,6 +437,13 @@ def status(warehouse, agency):
                 click.echo(f"      {text}")
 
 
+def _echo_table(header: list[str], rows: list[list[str]]) -> None:
+    """Columns padded to their widest cell, under a header and a rule of dashes."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -556,11 +560,7 @@ def query(warehouse, sql_file, sql):
     names = [d[0] for d in cursor.description]
     rows = [[_cell(v) for v in row] for row in cursor.fetchall()]
     con.close()
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for r in rows:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    _echo_table(names, rows)
     click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
