@@ -20,14 +20,15 @@ def as_role(url: str, role: str) -> str:
 
 
 @contextmanager
-def fresh_database(init: bool = True):
-    """Yields the URL of a new database: initialised as production is (`neglect-warehouse db
-    init`) and as the ``pipeline`` role, or with ``init=False`` bare and as the superuser."""
+def fresh_database(init: bool = True, prefix: str = "nw_test"):
+    """Yields the URL of a new database named ``<prefix>_<random>``: initialised as production
+    is (`neglect-warehouse db init`) and as the ``pipeline`` role, or with ``init=False`` bare
+    and as the superuser."""
     import psycopg2
 
     from neglect_warehouse import access
 
-    name = f"nw_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = psycopg2.connect(f"{ADMIN}/postgres")
     admin.autocommit = True
     with admin.cursor() as cur:

@@ -114,12 +114,16 @@ def observed(con, logins: dict[str, str]) -> dict:
     return {by_name.get(login, login): row for login, row in matrix.items()}
 
 
-def test_each_login_can_do_exactly_what_its_role_allows(warehouse):
-    _, _, con, logins = warehouse
+def assert_matrix_is_expected(con, logins: dict[str, str]) -> None:
     matrix = observed(con, logins)
     con.rollback()
     assert matrix.pop("findings") == {"login roles": "ok"}
     assert matrix == EXPECTED
+
+
+def test_each_login_can_do_exactly_what_its_role_allows(warehouse):
+    _, _, con, logins = warehouse
+    assert_matrix_is_expected(con, logins)
 
 
 def test_logins_connect_as_themselves_and_the_pipeline_acts_as_the_owner(warehouse):
@@ -144,10 +148,7 @@ def test_db_init_is_idempotent_and_keeps_the_matrix(warehouse):
     admin_url, _, con, logins = warehouse
     access.init(admin_url)
     access.init(admin_url)
-    matrix = observed(con, logins)
-    con.rollback()
-    assert matrix.pop("findings") == {"login roles": "ok"}
-    assert matrix == EXPECTED
+    assert_matrix_is_expected(con, logins)
 
 
 def test_the_matrix_survives_a_full_rebuild_of_the_models(warehouse):
@@ -161,10 +162,7 @@ def test_the_matrix_survives_a_full_rebuild_of_the_models(warehouse):
         cur.execute("select oid from pg_class where relname = 'fct_dq_deliveries'")
         assert cur.fetchone()[0] != before  # the table was re-created, not kept
     con.rollback()
-    matrix = observed(con, logins)
-    con.rollback()
-    assert matrix.pop("findings") == {"login roles": "ok"}
-    assert matrix == EXPECTED
+    assert_matrix_is_expected(con, logins)
 
 
 def everything_the_matrix_rests_on(cur, logins: dict[str, str]) -> list[str]:

@@ -56,6 +56,16 @@ def test_board_pack_is_monthly_and_on_the_marts_asset(airflow_home):
     assert "audit" in d["doc"]
 
 
+def run_board_pack(airflow_home, warehouse, outbox) -> dict:
+    return run_dag(
+        airflow_home,
+        "pack.py",
+        "board_pack",
+        NEGLECT_WAREHOUSE=str(warehouse),
+        NEGLECT_WAREHOUSE_OUTBOX=str(outbox),
+    )
+
+
 def test_board_pack_run_publishes(airflow_home, tiny_clean, tmp_path):
     shutil.copytree(tiny_clean / "landing", tmp_path / "landing")
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
@@ -63,13 +73,7 @@ def test_board_pack_run_publishes(airflow_home, tiny_clean, tmp_path):
     ingest_landing(tmp_path / "landing", target, Options(tmp_path / "q"))
     build(target, exclude="test_type:unit")
     outbox = tmp_path / "outbox"
-    result = run_dag(
-        airflow_home,
-        "pack.py",
-        "board_pack",
-        NEGLECT_WAREHOUSE=str(warehouse),
-        NEGLECT_WAREHOUSE_OUTBOX=str(outbox),
-    )
+    result = run_board_pack(airflow_home, warehouse, outbox)
     assert result["state"] == "success", result
     assert set(result["tasks"].values()) == {"success"}
     folders = [p for p in outbox.iterdir() if p.name[:1].isdigit()]
@@ -88,13 +92,7 @@ def test_board_pack_before_the_first_build_publishes_nothing_and_does_not_fail(
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     ingest_landing(tmp_path / "landing", Target.parse(warehouse), Options(tmp_path / "q"))
     outbox = tmp_path / "outbox"
-    result = run_dag(
-        airflow_home,
-        "pack.py",
-        "board_pack",
-        NEGLECT_WAREHOUSE=str(warehouse),
-        NEGLECT_WAREHOUSE_OUTBOX=str(outbox),
-    )
+    result = run_board_pack(airflow_home, warehouse, outbox)
     assert result["state"] == "success", result
     assert result["tasks"]["make_pack"] == "skipped", result["tasks"]
     assert result["tasks"]["agency_reports"] == "skipped", result["tasks"]

@@ -29,7 +29,7 @@ import pytest
 from neglect_warehouse.run import SEQUENCE
 from neglect_warehouse.warehouse import Target
 from tests.dbt.test_indicators import COLUMNS, rows
-from tests.postgres import ADMIN, fresh_database
+from tests.postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "deploy" / "airflow" / "airflow.sh"
@@ -63,19 +63,8 @@ def warehouse():
 @pytest.fixture
 def metadata_db():
     """A fresh database for Airflow's metadata (and Celery's results), dropped afterwards."""
-    import psycopg2
-
-    name = f"airflow_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(f"{ADMIN}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"create database {name}")
-    try:
-        yield f"{ADMIN}/{name}"
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"drop database if exists {name} with (force)")
-        admin.close()
+    with fresh_database(init=False, prefix="airflow") as url:
+        yield url
 
 
 class Metadata:
