@@ -12,31 +12,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from neglect_warehouse.pack import disclosure
-from neglect_warehouse.pack.disclosure import apply, check, protect_group, published
+from neglect_warehouse.pack.disclosure import apply, check, protect_table, published
+from tests.pack.tables import row, tables
 
-PERIOD = dt.date(2025, 3, 31)
 COUNTS = ("numerator", "denominator", "excluded_records")
-
-
-def row(area, numerator, denominator, excluded=0, indicator="S01", measure="percentage", **more):
-    scale = 100.0 if measure == "percentage" else 10000.0
-    value = None if denominator == 0 else scale * numerator / denominator
-    return {
-        "indicator_id": indicator,
-        "period_end": more.pop("period_end", PERIOD),
-        "area_code": area,
-        "measure": measure,
-        "numerator": numerator,
-        "denominator": denominator,
-        "value": value,
-        "lower_95": None if value is None else max(value - 1.0, 0.0),
-        "upper_95": None if value is None else value + 1.0,
-        "excluded_records": excluded,
-        "significance": "SIMILAR" if value is not None else "NOT_COMPARED",
-        "target_status": "MET" if value is not None else "NOT_ASSESSED",
-        "comparator_value": None,
-        **more,
-    }
 
 
 def applied(*rows) -> pd.DataFrame:
@@ -117,8 +96,21 @@ def test_a_zero_locality_may_be_the_complement():
     assert shown(f, "L2", "value") == "c"
 
 
+def protect_group(numerators: dict[str, int], hidden: set[str]) -> set[str]:
+    """protect_table on the numerators of a rate whose populations are large and visible:
+    the hidden areas of the numerator column."""
+    cells = {}
+    for area, n in numerators.items():
+        population = 10000 * (len(numerators) - 1 if area == "ALL" else 1) or 10000
+        cells.update({(area, "numerator"): n, (area, "denominator"): population})
+        cells[(area, "excluded_records")] = 0
+    chosen = protect_table(cells, {(a, "numerator") for a in hidden}, "rate")
+    assert all(column == "numerator" for _, column in chosen)
+    return {area for area, _ in chosen}
+
+
 def test_a_small_total_with_every_locality_visible_hides_a_locality_too():
-    # protect_group on its own: ALL hidden, both localities visible → the smaller goes
+    # protect_table on its own: ALL hidden, both localities visible → the smaller goes
     assert protect_group({"ALL": 40, "L1": 30, "L2": 10}, {"ALL"}) == {"ALL", "L2"}
     # in a table: 4 children in ALL, none of them with a locality, so ALL is c, and the
     # smallest locality (a zero; ties by code) goes with it
@@ -184,7 +176,7 @@ def test_formats_and_pass_through():
 
 
 def test_index_and_row_order_are_kept():
-    frame = pd.DataFrame([row("L2", 3, 20), row("ALL", 30, 40), row("L1", 27, 20)], index=[7, 3, 5])
+    frame = pd.DataFrame([row("L2", 3, 20), row("ALL", 30, 50), row("L1", 27, 30)], index=[7, 3, 5])
     f = apply(frame)
     assert list(f.index) == [7, 3, 5]
     assert list(f.numerator_shown) == ["c", "30", "c"]
@@ -248,6 +240,8 @@ def test_apply_rejects_a_broken_contract():
         applied(row("ALL", 6, 10), row("ALL", 6, 10))
     with pytest.raises(ValueError, match="measure"):
         applied(row("ALL", 6, 10, measure="ratio"))
+    with pytest.raises(ValueError, match="numerator exceeds"):
+        applied(row("ALL", 11, 10))
     with pytest.raises(ValueError, match="missing columns"):
         apply(pd.DataFrame([row("ALL", 6, 10)]).drop(columns="excluded_records"))
 
@@ -281,37 +275,6 @@ def test_visible_counts():
 
 
 # --- properties --------------------------------------------------------------------------------
-
-
-@st.composite
-def tables(draw) -> pd.DataFrame:
-    """1–3 indicators × 1–3 periods, ALL and 2–6 localities, counts 0–40; ALL is the sum of the
-    localities, or (some groups) more than it, as when units have no locality."""
-    n = draw(st.integers(2, 6))  # localities
-    count, few = st.integers(0, 40), st.integers(0, 8)
-    rows = []
-    for i in range(draw(st.integers(1, 3))):
-        measure = draw(st.sampled_from(["percentage", "rate"]))
-        for p in range(draw(st.integers(1, 3))):
-            period = dt.date(2025, 1 + p, 28)
-            drawn = draw(st.lists(st.tuples(count, count, count), min_size=n, max_size=n))
-            cells = []
-            for k, (a, b, excluded) in enumerate(drawn):
-                num, den = sorted((a, b)) if measure == "percentage" else (a, b)
-                cells.append((f"L{k + 1}", num, den, excluded))
-            # units without a locality count in ALL only: excluded records often, others less
-            extra_num, extra_den = draw(st.just((0, 0)) | st.tuples(few, few).map(sorted))
-            extra_excluded = draw(st.integers(0, 10))
-            total = (
-                "ALL",
-                sum(c[1] for c in cells) + extra_num,
-                sum(c[2] for c in cells) + extra_den,
-                sum(c[3] for c in cells) + extra_excluded,
-            )
-            for area, num, den, excluded in [total, *cells]:
-                rows.append(row(area, num, den, excluded, f"I{i}", measure, period_end=period))
-    frame = pd.DataFrame(rows)
-    return frame.sample(frac=1, random_state=draw(st.integers(0, 1000))).reset_index(drop=True)
 
 
 def is_hidden(text) -> bool:

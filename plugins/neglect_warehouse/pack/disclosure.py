@@ -26,18 +26,21 @@ through unchanged. It adds:
 Rules (a count means each of numerator, denominator and excluded_records):
 
 1. Primary: a count from 1 to 5 is ``c``; 0 stays ``0``.
-2. Secondary, per (indicator_id, period_end) and count column: the ALL row and the locality
-   rows are one additive group (ALL = Σ localities + children without a locality). In each
-   group 0 or at least 2 cells are ``c``, so no ``c`` cell is the only unknown of the equation;
-   and when the part of ALL not in any locality is itself from 1 to 5, at least 2 cells are
-   ``c``, so it cannot be worked out either. Extra cells are the smallest visible localities
-   (ties by area_code), the ALL cell only when no locality is left.
+2. Secondary, per table (one indicator's month: the ALL row and the locality rows): cells are
+   added until the attacker of ``pack/attack.py`` — an integer program over every public
+   relation (ALL = Σ localities + the units with no locality, numerator ≤ denominator, shown
+   values and ``x``) — leaves every ``c`` cell at least 3 feasible values, and the part of ALL
+   in no locality, when it is from 1 to 5, too. Extra cells are the smallest visible localities
+   of the weak cell's column (ties by area_code), then the total, then the other count of its
+   row (a denominator that pins its numerator): never a cell the shown cells pin. Cells of two
+   tables of a month that hold the same counts in every area are hidden alike.
 3. Values: a value is ``c`` when its numerator or denominator is ``c``, and a percentage is
    ``c`` when its denominator is from 1 to 9; its 95% interval, significance and target
    status go with it.
 
 ``check(frame)`` re-derives all of this from the display strings and the true counts,
-independently of ``apply``, and returns the problems (an empty list: safe to publish).
+independently of ``apply``'s choices, runs the attacker's solver on every table and returns
+the problems (an empty list: safe to publish).
 """
 
 from __future__ import annotations
@@ -93,23 +96,39 @@ def apply(values: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"disclosure.apply: unknown measure {unknown}")
     counts = {col: [_count(n, col) for n in values[col]] for col in COUNT_COLUMNS}
+    over = [
+        i
+        for i, measure in enumerate(measures)
+        if measure == "percentage" and counts["numerator"][i] > counts["denominator"][i]
+    ]
+    if over:
+        r = values.iloc[over[0]]
+        raise ValueError(
+            f"disclosure.apply: {r['indicator_id']} {r['period_end']} {r['area_code']}: a "
+            "percentage's numerator exceeds its denominator"
+        )
+    groups = list(_area_groups(values))
 
-    # rules 1 and 2, each count column separately
+    # rule 1; rule 2 table by table; then cells with the same counts as a hidden cell of
+    # another table hidden too, and those tables protected again, until nothing changes
     hidden = {col: [is_small(n) for n in counts[col]] for col in COUNT_COLUMNS}
-    for rows in _area_groups(values):
-        for col in COUNT_COLUMNS:
-            cells = {area: counts[col][i] for area, i in rows.items()}
-            primary = {area for area, i in rows.items() if hidden[col][i]}
-            for area in protect_group(cells, primary):
+    pending = range(len(groups))
+    while pending:
+        for g in pending:
+            rows = groups[g]
+            cells = {
+                (area, col): counts[col][i] for area, i in rows.items() for col in COUNT_COLUMNS
+            }
+            measure = measures[next(iter(rows.values()))]
+            already = {(area, col) for (area, col) in cells if hidden[col][rows[area]]}
+            for area, col in protect_table(cells, already, measure):
                 hidden[col][rows[area]] = True
+        pending = _hide_identical_counts(values, groups, counts, hidden)
 
     # rule 3
     value_hidden = [
-        hidden["numerator"][i]
-        or hidden["denominator"][i]
-        or (
-            measures[i] == "percentage"
-            and 0 < counts["denominator"][i] < SMALLEST_SHOWN_PERCENTAGE_DENOMINATOR
+        _value_hidden(
+            measures[i], counts["denominator"][i], hidden["numerator"][i], hidden["denominator"][i]
         )
         for i in range(len(values))
     ]
@@ -142,21 +161,158 @@ def apply(values: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([kept, pd.DataFrame(added, index=values.index)], axis=1)
 
 
-def protect_group(cells: Mapping[str, int], hidden: Iterable[str]) -> set[str]:
-    """The cells of one additive group (area code → true count, ``ALL`` the total) to show as
-    ``c``, given those already hidden (``hidden``): rule 2 of the module docstring. A group of
-    the ALL cell alone has no equation, so nothing is added."""
+def protect_table(
+    cells: Mapping[tuple[str, str], int], hidden: Iterable[tuple[str, str]], measure: str
+) -> set[tuple[str, str]]:
+    """The cells of one table — (area code, count column) → true count, ``ALL`` the total —
+    to show as ``c``, given those already hidden (``hidden``): rule 2 of the module docstring.
+
+    Cells are added until the attacker (``pack/attack.py``) leaves every hidden cell, and a
+    small unallocated part, at least ``attack.PROTECTION`` feasible values. For the first
+    weak cell, the candidates are the visible cells of its column, the smallest locality first
+    (ties by area code), then the total, then the other count of its row (a denominator that
+    pins its numerator), then any other visible cell; the first candidate after which neither
+    the weak cell nor the candidate itself is weak is taken (else the first that protects the
+    weak cell, else the first). A cell whose value other shown cells pin (a numerator beside a
+    shown zero denominator) is therefore never chosen to protect another.
+
+    Candidates are tried with the attack's proof by example (``attack.unproven``), which needs
+    no solver; the solver runs only when no candidate passes, to confirm that the cell is weak
+    and to choose among the candidates."""
+    from neglect_warehouse.pack import attack
+
     hidden = set(hidden)
-    localities = {area: n for area, n in cells.items() if area != TOTAL_AREA}
-    if TOTAL_AREA not in cells or not localities:
+    areas = sorted({area for area, _ in cells}, key=lambda a: (a != TOTAL_AREA, a))
+    if not hidden and not _small_unallocated(cells, areas):
         return hidden
-    unallocated = cells[TOTAL_AREA] - sum(localities.values())
-    at_least = 2 if is_small(unallocated) else 0
-    # smallest visible locality first (ties by area code); the total last
-    candidates = [*sorted(localities, key=lambda area: (localities[area], area)), TOTAL_AREA]
-    while len(hidden) == 1 or len(hidden) < at_least:
-        hidden.add(next(area for area in candidates if area not in hidden))
-    return hidden
+
+    def table(hidden_now: set):
+        return _table(cells, hidden_now, areas, measure)
+
+    cleared: set[tuple[str, str]] = set()  # the solver's word: protected (hiding more keeps it)
+    while True:
+        weak = [c for c in attack.unproven(table(hidden)) if c not in cleared]
+        if not weak:
+            return hidden
+        first = weak[0]
+        choices = _candidates(cells, hidden, areas, *first)
+        trials: dict[tuple[str, str], set] = {}
+        for candidate in choices:
+            trials[candidate] = set(
+                attack.unproven(table(hidden | {candidate}), [first, candidate])
+            )
+            if not trials[candidate]:
+                break
+        protecting = [c for c in trials if first not in trials[c]]
+        chosen = next(
+            (c for c in protecting if not trials[c]), protecting[0] if protecting else None
+        )
+        if chosen is None:
+            if not attack.weaknesses(table(hidden), [first]):
+                cleared.add(first)
+                continue
+            if not choices:
+                raise RuntimeError(f"cannot protect {first}: every cell is already hidden")
+            exact = {
+                c: {(w.area, w.column) for w in attack.weaknesses(table(hidden | {c}), [first, c])}
+                for c in choices
+            }
+            protecting = [c for c in choices if first not in exact[c]]
+            chosen = next(
+                (c for c in protecting if c not in exact[c]),
+                protecting[0] if protecting else choices[0],
+            )
+        hidden.add(chosen)
+
+
+def _candidates(cells, hidden, areas, area, column) -> list[tuple[str, str]]:
+    """Visible cells to hide for a weak cell, in the order of ``protect_table``'s docstring."""
+    visible = [(a, c) for (a, c) in cells if (a, c) not in hidden]
+    localities = sorted(
+        (cell for cell in visible if cell[1] == column and cell[0] != TOTAL_AREA),
+        key=lambda cell: (cells[cell], cell[0]),
+    )
+    ordered = [cell for cell in localities if cell[0] != area]
+    ordered += [cell for cell in visible if cell == (TOTAL_AREA, column) and area != TOTAL_AREA]
+    partner = {"numerator": "denominator", "denominator": "numerator"}.get(column)
+    ordered += [cell for cell in visible if partner and cell == (area, partner)]
+    ordered += sorted(
+        (cell for cell in visible if cell not in ordered),
+        key=lambda cell: (COUNT_COLUMNS.index(cell[1]), cells[cell], areas.index(cell[0])),
+    )
+    return ordered
+
+
+def _small_unallocated(cells, areas) -> bool:
+    localities = [a for a in areas if a != TOTAL_AREA]
+    if not localities or TOTAL_AREA not in areas:
+        return False
+    return any(
+        is_small(cells[(TOTAL_AREA, col)] - sum(cells[(a, col)] for a in localities))
+        for col in COUNT_COLUMNS
+    )
+
+
+def _table(cells, hidden, areas, measure):
+    """The table as ``attack`` reads it, for the cells hidden so far."""
+    from neglect_warehouse.pack import attack
+
+    rows = []
+    for area in areas:
+        row = {"area_code": area, "measure": measure}
+        for col in COUNT_COLUMNS:
+            row[col] = cells[(area, col)]
+            row[f"{col}_shown"] = CONFIDENTIAL if (area, col) in hidden else str(cells[(area, col)])
+        n_hidden = (area, "numerator") in hidden
+        d_hidden = (area, "denominator") in hidden
+        if _value_hidden(measure, cells[(area, "denominator")], n_hidden, d_hidden):
+            row["value_shown"] = CONFIDENTIAL
+        elif cells[(area, "denominator")] == 0:
+            row["value_shown"] = NOT_AVAILABLE
+        else:
+            scale = 100.0 if measure == "percentage" else 10000.0
+            row["value_shown"] = _number(
+                scale * cells[(area, "numerator")] / cells[(area, "denominator")]
+            )
+        rows.append(row)
+    return attack.table_of("", None, rows)
+
+
+def _value_hidden(
+    measure: str, denominator: int, numerator_hidden: bool, denominator_hidden: bool
+) -> bool:
+    """Rule 3: a value is c when a count of it is c, or a percentage's denominator is 1–9."""
+    return (
+        numerator_hidden
+        or denominator_hidden
+        or (measure == "percentage" and 0 < denominator < SMALLEST_SHOWN_PERCENTAGE_DENOMINATOR)
+    )
+
+
+def _hide_identical_counts(values, groups, counts, hidden) -> list[int]:
+    """Cells of two tables of one month that hold the same counts in every area (S05's and
+    S06's denominator; F07's denominator and F08's numerator) are the same children: a cell
+    hidden in one is hidden in the other, or the other would show it. Returns the tables
+    (positions in ``groups``) where a cell was hidden."""
+    periods = list(values["period_end"])
+    alike: dict[tuple, list[tuple[int, str]]] = {}
+    for g, rows in enumerate(groups):
+        period = periods[next(iter(rows.values()))]
+        for col in COUNT_COLUMNS:
+            vector = tuple(sorted((area, counts[col][i]) for area, i in rows.items()))
+            alike.setdefault((period, vector), []).append((g, col))
+    changed = set()
+    for members in alike.values():
+        if len(members) < 2:
+            continue
+        areas = {area for g, col in members for area, i in groups[g].items() if hidden[col][i]}
+        for g, col in members:
+            for area in areas:
+                i = groups[g][area]
+                if not hidden[col][i]:
+                    hidden[col][i] = True
+                    changed.add(g)
+    return sorted(changed)
 
 
 def _area_groups(frame: pd.DataFrame) -> Iterator[dict[str, int]]:
@@ -342,6 +498,11 @@ def check(frame: pd.DataFrame) -> list[str]:
 
     if not any(_missing(r[col]) for r in rows for col in COUNT_COLUMNS):
         problems += _check_groups(rows)
+        problems += _check_identical_counts(rows)
+        if not problems:  # the attack needs a consistent frame
+            from neglect_warehouse.pack import attack
+
+            problems += [f"attack: {w}" for w in attack.attack(frame)]
     if "comparator_value_shown" in frame.columns:
         problems += _check_comparators(rows, comparator_links(frame))
     return problems
@@ -377,6 +538,26 @@ def _check_groups(rows: list[dict]) -> list[str]:
                 problems.append(
                     f"{indicator} {period}: {col} of ALL exceeds the localities by "
                     f"{unallocated} (from 1 to 5) and fewer than two cells are c"
+                )
+    return problems
+
+
+def _check_identical_counts(rows: list[dict]) -> list[str]:
+    """Two tables of one month with the same counts in every area must show them alike."""
+    tables: dict[tuple, dict[str, dict]] = {}
+    for r in rows:
+        tables.setdefault((r["indicator_id"], r["period_end"]), {})[r["area_code"]] = r
+    seen: dict[tuple, tuple[str, tuple]] = {}
+    problems = []
+    for (indicator, period), members in tables.items():
+        for col in COUNT_COLUMNS:
+            vector = tuple(sorted((area, int(r[col])) for area, r in members.items()))
+            display = tuple(sorted((area, str(r[f"{col}_shown"])) for area, r in members.items()))
+            first = seen.setdefault((period, vector), (f"{indicator} {col}", display))
+            if first[1] != display:
+                problems.append(
+                    f"{indicator} {period}: {col} holds the same counts as {first[0]} but "
+                    "shows a different cell, so one gives the other away"
                 )
     return problems
 
