@@ -100,3 +100,22 @@ def test_run_loads_every_delivery_builds_the_models_and_reruns_idempotently(tiny
     assert after.pop("raw.deliveries") == before.pop("raw.deliveries") + 1  # the quarantined one
     after.pop("raw.delivery_events"), before.pop("raw.delivery_events")
     assert after == before
+
+
+def test_run_publishes_the_pack_of_a_partnership_with_short_ids(tiny_clean, tmp_path):
+    """Record ids such as A13 (a cell reference in any workbook) and S47 (a word of the
+    pack's own wording) are not mistaken for leaked identifiers: the pack is published."""
+    from tests.short_ids import shorten_ids
+
+    landing = tmp_path / "landing"
+    shutil.copytree(tiny_clean / "landing", landing)
+    mapping = shorten_ids(landing)
+    assert {"A13", "S47", "P13"} <= set(mapping["csc"].values())
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    result = run(landing, warehouse, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    with Warehouse(Target.parse(warehouse)) as wh:
+        assert wh.query("select count(*) from raw.csc__assessments where assessment_id = 'A13'")
+        assert {s for (s,) in wh.query("select state from raw.deliveries")} == {"LOADED"}
+    published = list((tmp_path / "out" / "outbox" / "2026-10").glob("neglect-indicators-*"))
+    assert len(published) == 4, result.output

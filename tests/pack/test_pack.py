@@ -14,25 +14,12 @@ import shutil
 
 import pytest
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
 from neglect_warehouse.pack.content import THEME_SHEETS, THEMES, latest_period
 from neglect_warehouse.pack.publish import AuditFailed, file_names, make_pack
-from neglect_warehouse.transform import build
 from neglect_warehouse.warehouse import Target, Warehouse
 
 CHROMIUM = shutil.which("chromium")
 VALUE_BLUE = (0x1D, 0x4E, 0x89)
-
-
-@pytest.fixture(scope="module")
-def warehouse(tiny_clean, tmp_path_factory) -> Target:
-    base = tmp_path_factory.mktemp("pack")
-    shutil.copytree(tiny_clean / "landing", base / "landing")
-    target = Target.parse(base / "warehouse" / "warehouse.duckdb")
-    ingest_landing(base / "landing", target, Options(base / "quarantine"))
-    build(target, exclude="test_type:unit")
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +231,7 @@ def test_a_failed_audit_publishes_and_sends_nothing(warehouse, tmp_path, smtp):
     outbox = tmp_path / "outbox"
     with pytest.raises(AuditFailed) as failure:
         make_pack(target, latest_period(target), outbox, run_dbt_tests=False)
-    assert any("record identifiers" in p and record_id in p for p in failure.value.problems)
+    assert any("record identifier" in p and record_id in p for p in failure.value.problems)
     assert not [p for p in outbox.iterdir() if not p.name.startswith(".")]  # nothing published
     assert smtp == []  # nothing sent
     kept = list((outbox / ".failed").glob("*/AUDIT.txt"))

@@ -5,8 +5,9 @@
 2. **Audit** what was written: the dbt tests on the marts the pack reads pass; every file is
    there and matches the manifest; every indicator is present; disclosure control holds on the
    files themselves (no count from 1 to 5 in the CSV or the workbook, no recoverable cell:
-   pack/disclosure.py ``check``); no token, NHS number or record identifier in any file; the
-   workbook has no hidden sheet, formula or link.
+   pack/disclosure.py ``check``, which attacks every table); no token, NHS number or record
+   identifier in the text a reader of any file sees (``identifier_problems``); the workbook
+   has no hidden sheet, formula or link.
 3. **Publish** only if the audit found nothing: the folder is moved into
    ``<outbox>/<YYYY-MM>/`` in one rename (a previous pack of the period is kept aside), then
    emailed through Airflow's SMTP connection when recipients are configured.
@@ -18,28 +19,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from neglect_warehouse import contract
 from neglect_warehouse.nhs_number import is_valid
 from neglect_warehouse.pack.content import Pack, load
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.warehouse import Target, Warehouse, raw_table
 
 RECIPIENTS_ENV = "NEGLECT_WAREHOUSE_PACK_RECIPIENTS"
 SMTP_CONN_ENV = "NEGLECT_WAREHOUSE_SMTP_CONN_ID"
 HEX_TOKEN = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 NHS_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{10}|\d{3} \d{3} \d{4})(?![0-9A-Za-z])")
-ID_LIKE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Za-z])(?=[A-Za-z0-9_-]*\d)"
-    r"[A-Za-z0-9_-]{3,64}(?![A-Za-z0-9_-])"
-)
 CSV_COLUMNS = [
     "indicator_id",
     "title",
@@ -176,42 +173,97 @@ def write_pack(pack: Pack, folder: Path) -> dict[str, Path]:
 # --- audit ----------------------------------------------------------------------------------
 
 
-def _texts(files: dict[str, Path]) -> dict[str, str]:
-    """The text a reader of each file can see (the workbook's XML parts unzipped)."""
-    texts = {}
-    for kind, path in files.items():
-        if kind == "pdf":
-            continue  # printed from the report, which is checked
-        if kind == "workbook":
-            with zipfile.ZipFile(path) as z:
-                texts[kind] = "\n".join(
-                    z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
-                )
-        else:
-            texts[kind] = path.read_text(encoding="utf-8")
-    return texts
+SYMBOLS = frozenset({"c", "x", "z", "u"})  # GSS symbols the pack writes in any cell
 
 
-def _record_ids_in(target: Target, candidates: set[str]) -> set[str]:
-    """Which candidate words are record identifiers of the warehouse (any agency entity's id
-    columns, in any delivery)."""
-    if not candidates:
+@functools.cache
+def fixed_words() -> frozenset[str]:
+    """Words the pack prints whatever the data says: those of its own code and templates,
+    the indicator catalogue (dbt seeds) and the marts' fixed texts (rule descriptions). A
+    record id equal to one ("S47", "24") shows up in every pack because the wording has it,
+    not because of the record, so it gives nothing away; an edit of the catalogue in the
+    warehouse is not in these files, and is searched."""
+    from neglect_warehouse.pack import reader_text
+    from neglect_warehouse.transform import PROJECT, PROJECT_ENV
+
+    here = Path(__file__).parent
+    project = Path(os.environ.get(PROJECT_ENV) or PROJECT)
+    sources = [*here.glob("*.py"), *(here / "templates").glob("*")]
+    sources += [*(project / "seeds").rglob("*.csv"), *(project / "models" / "marts").rglob("*.sql")]
+    words: set[str] = set()
+    for path in sources:
+        words.update(reader_text.WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return frozenset(words)
+
+
+def identifier_problems(pack: Pack, files: dict[str, Path], target: Target) -> list[str]:
+    """Every token, NHS number or record identifier in the text a reader of the pack sees
+    (pack/reader_text.py): a 32-hex-character token or a valid NHS number anywhere; any word
+    that is a value of an id or token column of the warehouse, digits-only ids included,
+    except digits in a number cell (a count that equals an id is not an id). The pack's own
+    words (``fixed_words``, indicator ids, area codes, the GSS symbols) are its vocabulary, not
+    identifiers."""
+    from neglect_warehouse.pack import reader_text
+
+    seen = reader_text.texts(files)
+    vocabulary = SYMBOLS | fixed_words() | set(pack.indicators.indicator_id)
+    vocabulary |= set(pack.areas.area_code)
+    report_numbers = {
+        w for t in seen.get("report", []) if t.number_cell for w in reader_text.WORD.findall(t.text)
+    }
+    problems: list[str] = []
+    places: dict[str, dict[str, str]] = {}  # word → kind of file → where it is first
+    for kind, pieces in seen.items():
+        for piece in pieces:
+            if HEX_TOKEN.search(piece.text):
+                problems.append(f"{piece.place}: a 32-hex-character token")
+            if any(is_valid(m.replace(" ", "")) for m in NHS_LIKE.findall(piece.text)):
+                problems.append(f"{piece.place}: a valid NHS number")
+            words = piece.words()
+            if kind == "pdf":  # digits printed from the report's number cells are numbers
+                words = {w for w in words if not (w.isdigit() and w in report_numbers)}
+            for word in words - vocabulary:
+                places.setdefault(word, {}).setdefault(kind, piece.place)
+    for word in sorted(record_identifiers(target, places)):
+        problems.append(
+            f"{word!r} is a record identifier or token of an agency's data, shown in "
+            + "; ".join(places[word].values())
+        )
+    return problems
+
+
+def record_identifiers(target: Target, words) -> set[str]:
+    """Which of ``words`` are values of an id or token column of any agency entity, in any
+    delivery (the raw layer), looked up in one query per 5,000 words."""
+    words = sorted(words)
+    if not words:
         return set()
+    columns = [
+        (raw_table(agency, entity.name), column.name)
+        for agency in contract.AGENCIES
+        for entity in contract.entities(agency)
+        for column in entity.columns
+        if column.type in ("id", "token")
+    ]
     found: set[str] = set()
-    words = sorted(candidates)
     with Warehouse(target) as wh:
-        for agency in contract.AGENCIES:
-            for entity in contract.entities(agency):
-                for column in [c.name for c in entity.columns if c.type == "id"]:
-                    for start in range(0, len(words), 500):
-                        chunk = words[start : start + 500]
-                        marks = ", ".join("?" for _ in chunk)
-                        rows = wh.query(
-                            f'select distinct "{column}" from raw.{agency}__{entity.name} '
-                            f'where "{column}" in ({marks})',
-                            chunk,
-                        )
-                        found.update(r[0] for r in rows)
+        present = {f"raw.{name}" for name in wh.tables("raw")}
+        columns = [(table, column) for table, column in columns if table in present]
+        if not columns:
+            return found
+        for start in range(0, len(words), 5000):
+            chunk = words[start : start + 5000]
+            candidates = ", ".join("(?)" for _ in chunk)
+            hits = "\nunion\n".join(
+                f'select "{column}" as word from {table} '
+                f'where "{column}" in (select word from candidates)'
+                for table, column in columns
+            )
+            rows = wh.query(
+                f"with candidates(word) as (values {candidates}) {hits}",
+                chunk,
+            )
+            found.update(word for (word,) in rows)
     return found
 
 
@@ -284,17 +336,7 @@ def audit(pack: Pack, files: dict[str, Path], target: Target, run_dbt_tests: boo
     if getattr(wb, "_external_links", None):
         problems.append("workbook has external links")
 
-    texts = _texts(files)
-    candidates: set[str] = set()
-    for kind, text in texts.items():
-        if HEX_TOKEN.search(text):
-            problems.append(f"{kind} holds a 32-hex-character token")
-        if any(is_valid(m.replace(" ", "")) for m in NHS_LIKE.findall(text)):
-            problems.append(f"{kind} holds a valid NHS number")
-        candidates.update(ID_LIKE.findall(text))
-    leaked = _record_ids_in(target, candidates)
-    if leaked:
-        problems.append(f"record identifiers in the pack: {sorted(leaked)[:10]}")
+    problems += identifier_problems(pack, files, target)
     return problems
 
 
