@@ -125,6 +125,11 @@ def _dangling_person(c):
     mutate(c, "police", "flags", lambda r: set_cell(r, 1, "person_id", "PN999999999"))
 
 
+def _dangling_contact(c):
+    # a referral whose contact was not delivered: a breach by indicators.md §1 (spec 1.3)
+    mutate(c, "csc", "referrals", lambda r: set_cell(r, 1, "contact_id", "C999999999"))
+
+
 def _nhs_number(c):
     mutate(c, "police", "flags", lambda r: set_cell(r, 3, "flag_id", "9434765919"))
 
@@ -298,6 +303,7 @@ CASES = [
     ),
     ("duplicate_id", "police", _duplicate_id, WARNINGS, "repeated_id", "repeats"),
     ("dangling_person_id", "police", _dangling_person, LOADED, "reference_resolves", "PN999999999"),
+    ("dangling_contact_id", "csc", _dangling_contact, LOADED, "reference_resolves", "C999999999"),
     ("nhs_number_in_column", "police", _nhs_number, QUARANTINED, "identifier_breach", "NHS number"),
     (
         "nhs_number_with_spaces",
