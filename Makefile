@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup browser run test lint bench-generate bench-ingest bench-transform calibration clean
+.PHONY: setup browser run test lint bench-generate bench-ingest bench-transform bench-disclosure calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -60,6 +60,11 @@ bench-ingest: setup
 bench-transform: setup
 	$(BIN)/python -m neglect_warehouse.bench.transform --profile la
 	$(BIN)/python -m neglect_warehouse.bench.transform --profile region
+
+# disclosure control attacked on whole partnerships, three seeds each (docs/disclosure.md)
+bench-disclosure: setup
+	$(BIN)/python -m neglect_warehouse.bench.disclosure --profile small
+	$(BIN)/python -m neglect_warehouse.bench.disclosure --profile la
 
 calibration: setup
 	$(BIN)/neglect-warehouse calibration --profile la
