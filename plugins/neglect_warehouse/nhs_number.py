@@ -9,6 +9,8 @@ rejected too.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 _WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -53,3 +55,23 @@ def valid_numbers_with_prefix(prefix: str) -> np.ndarray:
     numbers = stems[keep] * 10 + check[keep]
     same = numbers % 1111111111 == 0  # one repeated digit (0 is excluded by the prefix)
     return numbers[~same]
+
+
+# An NHS number inside a longer text: ten digits together, or written 3-3-4 with one separator
+# between the groups (943 476 5919, 943-476-5919, 943.476.5919), not part of a longer word
+# or number. The same shapes, without the boundaries, find candidate values in SQL (RE2 has
+# no look-around), which ``numbers_in`` then confirms.
+_GROUPED = r"[0-9]{3}[^0-9A-Za-z][0-9]{3}[^0-9A-Za-z][0-9]{4}"
+SQL_CANDIDATE = rf"[0-9]{{10}}|{_GROUPED}"
+_INSIDE = re.compile(rf"(?<![0-9A-Za-z])(?:[0-9]{{10}}|{_GROUPED})(?![0-9A-Za-z])")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The valid NHS numbers written anywhere in ``text`` (a list, a sentence, an id), as 10
+    digits."""
+    found = []
+    for match in _INSIDE.finditer(text or ""):
+        digits = "".join(ch for ch in match.group() if ch.isdigit())
+        if is_valid(digits):
+            found.append(digits)
+    return found

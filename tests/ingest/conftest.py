@@ -18,6 +18,9 @@ from neglect_warehouse.warehouse import Target, Warehouse, raw_table
 from tests.conftest import generate
 
 FIRST, SECOND = "20260930", "20261031"
+# Bytes of files outside the landing folder that a hostile delivery may point at: none of them
+# may reach the quarantine folder, a report or the warehouse.
+OUTSIDE_MARKERS = ("OUTSIDE-THE-LANDING-7f3a9c", "root:x:0:0")
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +45,28 @@ class Case:
     landing: Path
     target: Target
     quarantine: Path
+    secret: Path  # a file beside the landing folder, never to be read
+
+    def outside_bytes_found(self) -> list[str]:
+        """Where any marker of a file outside the landing folder shows up: a file under the
+        quarantine folder, or any text in the warehouse's raw layer."""
+        found = []
+        for path in self.quarantine.rglob("*") if self.quarantine.exists() else ():
+            if path.is_file() and not path.is_symlink():
+                data = path.read_bytes()
+                found += [f"{path}: {m}" for m in OUTSIDE_MARKERS if m.encode() in data]
+        with Warehouse(self.target) as wh:
+            for (table,) in wh.query(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ):
+                for marker in OUTSIDE_MARKERS:
+                    hits = wh.query(
+                        f"select count(*) from raw.{table} as t where contains(t::varchar, ?)",
+                        [marker],
+                    )[0][0]
+                    if hits:
+                        found.append(f"raw.{table}: {marker}")
+        return found
 
     def path(self, agency: str, entity: str, stamp: str = SECOND) -> Path:
         return self.landing / agency / f"{agency}__{entity}__{stamp}.csv"
@@ -105,4 +130,8 @@ def case(clean_partnership, base_warehouse, tmp_path) -> Case:
         for p in (landing / agency).glob(f"*__{FIRST}.*"):
             p.unlink()
     shutil.copy(base_warehouse, tmp_path / "warehouse.duckdb")
-    return Case(landing, Target.parse(tmp_path / "warehouse.duckdb"), tmp_path / "quarantine")
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"{OUTSIDE_MARKERS[0]}\nnot for the warehouse\n")
+    return Case(
+        landing, Target.parse(tmp_path / "warehouse.duckdb"), tmp_path / "quarantine", secret
+    )

@@ -419,6 +419,7 @@ def test_bad_input(case, name, agency, breaker, state, rule, text):
             )
     if state not in (LOADED, WARNINGS):
         assert case.raw_fingerprint() == before
+    assert case.outside_bytes_found() == []
 
 
 def test_embedded_newline_keeps_line_numbers_physical(case):

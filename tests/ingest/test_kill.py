@@ -10,11 +10,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from neglect_warehouse import contract
 from neglect_warehouse.ingest.pipeline import KILL_ENV, Options
 from neglect_warehouse.ingest.run import ingest_landing
 from neglect_warehouse.warehouse import Warehouse, raw_table
 from tests.ingest.test_bad_input import _duplicate_id, _invalid_code
+from tests.ingest.test_hostile import _fifo, _impossible_stamp, _link_to_passwd, _parent_path
 
 ENTITY_TABLES = [raw_table("police", e.name) for e in contract.entities("police")]
 REFERENCE_TABLES = [raw_table("reference", e.name) for e in contract.entities("reference")]
@@ -81,16 +84,15 @@ def ingest_cli(case, kill_at: int | None):
     )
 
 
-def test_killed_at_every_checkpoint_leaves_no_partial_delivery(case, tmp_path):
-    _duplicate_id(case)  # so that rejected rows and validity breaches are written too
-    _invalid_code(case)
+def kill_everywhere(case, tmp_path, exit_code: int, states: set[str]) -> list[int]:
+    """Kill the police ingest at every checkpoint in turn; after each kill nothing is half
+    done, and the rerun ends exactly as the uninterrupted run did. The checkpoints passed."""
     pristine = tmp_path / "pristine.duckdb"
     shutil.copy(case.target.location, pristine)
 
     reference = ingest_cli(case, None)
-    assert reference.returncode == 0, reference.stderr
+    assert reference.returncode == exit_code, reference.stderr
     expected = state_of(case.target)
-    assert any(expected[t] for t in ENTITY_TABLES)
 
     killed_at = []
     point = 1
@@ -99,7 +101,7 @@ def test_killed_at_every_checkpoint_leaves_no_partial_delivery(case, tmp_path):
         shutil.rmtree(case.quarantine, ignore_errors=True)
         run = ingest_cli(case, point)
         if run.returncode != -signal.SIGKILL:
-            assert run.returncode == 0, run.stderr[-2000:]
+            assert run.returncode == exit_code, run.stderr[-2000:]
             break  # past the last checkpoint: ran to the end
         killed_at.append(point)
         assert_no_partial_delivery(case.target)
@@ -107,7 +109,29 @@ def test_killed_at_every_checkpoint_leaves_no_partial_delivery(case, tmp_path):
         rerun = ingest_landing(
             case.landing, case.target, Options(case.quarantine), agencies=("police",)
         )
-        assert all(o.state in ("LOADED", "LOADED_WITH_WARNINGS") for o in rerun)
+        # (nothing when the kill came after the commit: the delivery was done)
+        assert {o.state for o in rerun if o.agency == "police"} <= states, point
         assert state_of(case.target) == expected, f"killed at checkpoint {point}"
         point += 1
+    return killed_at
+
+
+def test_killed_at_every_checkpoint_leaves_no_partial_delivery(case, tmp_path):
+    _duplicate_id(case)  # so that rejected rows and validity breaches are written too
+    _invalid_code(case)
+    killed_at = kill_everywhere(case, tmp_path, 0, {"LOADED_WITH_WARNINGS"})
     assert len(killed_at) >= 20, killed_at
+    assert any(state_of(case.target)[t] for t in ENTITY_TABLES)
+
+
+@pytest.mark.parametrize("breaker", [_link_to_passwd, _fifo, _impossible_stamp, _parent_path])
+def test_killed_while_refusing_a_hostile_delivery(case, tmp_path, breaker):
+    """The refusal paths: a link or FIFO where a file should be (refused when opened), a
+    manifest that cannot be read (an impossible date), a name that leaves the folder."""
+    breaker(case)
+    killed_at = kill_everywhere(case, tmp_path, 1, {"QUARANTINED"})
+    assert killed_at, "no checkpoint on this path"
+    with Warehouse(case.target) as wh:
+        states = wh.query("select state from raw.deliveries where agency = 'police'")
+    assert states.count(("QUARANTINED",)) == 1
+    assert case.outside_bytes_found() == []

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from neglect_warehouse import contract
 from neglect_warehouse.ingest import landing as L
+from neglect_warehouse.ingest.files import shown
 from neglect_warehouse.ingest.findings import QUARANTINE, REJECT, VALIDITY, Finding
 from neglect_warehouse.ingest.findings import Quarantine as QuarantineError
 from neglect_warehouse.ingest.read import ReadResult, lit, q, read_file
@@ -28,7 +29,6 @@ from neglect_warehouse.ingest.rules import (
     breach_findings,
     consistency_breaches,
     identifier_breaches,
-    install_macros,
 )
 from neglect_warehouse.warehouse import Target, Warehouse, raw_table
 
@@ -141,7 +141,8 @@ def _seen_arrival(wh: Warehouse, m: L.Manifest) -> bool:
 
 def process_manifest(path: Path, target: Target, options: Options) -> Outcome | None:
     """Process one delivery. Returns None when there is nothing new (already processed, same
-    arrival), so a scheduler can scan the landing folder as often as it likes."""
+    arrival; a manifest that could not be read, already recorded), so a scheduler can scan
+    the landing folder as often as it likes."""
     with Warehouse(target) as wh:
         wh.ensure_schema()
         try:
@@ -180,17 +181,29 @@ def process_manifest(path: Path, target: Target, options: Options) -> Outcome | 
 
 
 def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome:
-    agency = path.parent.name
-    stamp = L.MANIFEST.match(path.name)["stamp"]
-    extract = dt.datetime.strptime(stamp, "%Y%m%d").date()
+    """Record a manifest that cannot be read as a delivery: QUARANTINED, with its reason. Its
+    id is the sha256 of its bytes when it is a regular file (else of its name and status, never
+    of what a link points at); its date is its name's, or, when the name's date is no date, the
+    day it arrived (the reason says so)."""
     import hashlib
 
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    from neglect_warehouse.ingest.files import MAX_MANIFEST_BYTES, Refused, open_in, status_in
+
+    agency = path.parent.name
+    status = status_in(path.parent, path.name)
+    arrived = dt.datetime.fromtimestamp(status.st_mtime if status else 0).replace(microsecond=0)
+    try:
+        with open_in(path.parent, path.name, MAX_MANIFEST_BYTES) as opened:
+            sha = hashlib.sha256(opened.read(MAX_MANIFEST_BYTES)).hexdigest()
+    except (Refused, OSError):
+        what = f"{path.name}|{status.st_mode if status else 0}|{status.st_size if status else 0}"
+        sha = hashlib.sha256(f"{what}|{arrived.isoformat()}".encode()).hexdigest()
+    extract = L.stamp_date(L.MANIFEST.match(path.name)["stamp"]) or arrived.date()
     outcome = Outcome(agency, extract, sha[:16], QUARANTINED, exc.findings)
     if _previous(wh, outcome.delivery_id):
-        return outcome
-    arrived = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        return None  # recorded by an earlier run: nothing new
     outcome.report = _write_report(outcome, [path], options.quarantine)
+    checkpoint()
     wh.execute(
         INSERT_DELIVERY,
         [
@@ -227,7 +240,6 @@ def _work_connection(wh: Warehouse, options: Options, spill: str):
     con.execute(f"set temp_directory = '{spill}'")
     con.execute("set preserve_insertion_order = true")
     con.execute("attach if not exists ':memory:' as work")
-    install_macros(con)
     return con
 
 
@@ -236,7 +248,14 @@ def _read_all(con, m: L.Manifest, facts, options, findings, validation) -> dict[
     results: dict[str, ReadResult] = {}
     for entity in contract.entities(m.agency):
         fact = facts[entity.name]
-        result = read_file(con, fact.path, entity, fact.header, f"{m.agency}_{entity.name}")
+        result = read_file(
+            con,
+            fact.opened.proc_path,
+            entity,
+            fact.header,
+            f"{m.agency}_{entity.name}",
+            name=fact.path.name,
+        )
         results[entity.name] = result
         listed = m.files[fact.path.name]["rows"]
         if result.rows_in != listed:
@@ -281,9 +300,9 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
     validation = BackgroundValidation(con)
     results: dict[str, ReadResult] = {}
     load = None
+    facts: dict[str, L.FileFacts] = {}
     try:
         findings.extend(L.check_completeness(m))
-        facts = {}
         for entity in contract.entities(m.agency):
             name = entity.file_name(m.stamp)
             if name not in m.files:
@@ -336,6 +355,8 @@ def _process_complete(wh: Warehouse, m: L.Manifest, options: Options) -> Outcome
         validation.close()
         for r in results.values():
             r.drop(con)
+        for fact in facts.values():
+            fact.close()
         if con is not wh.con:
             con.close()
         shutil.rmtree(spill, ignore_errors=True)
@@ -374,7 +395,7 @@ def _validity_findings(con, m, results, checks) -> list[Finding]:
                         Finding(
                             VALIDITY,
                             o.expectation,
-                            f"{value!r} is not in the {column.codes} code list",
+                            f"{shown(value, 40)} is not in the {column.codes} code list",
                             action,
                             file_name,
                             line,
@@ -393,13 +414,13 @@ def _validity_findings(con, m, results, checks) -> list[Finding]:
                         )
                     )
             else:
-                shown = ", ".join(map(str, o.unexpected_values[:5]))
+                values = ", ".join(shown(v, 40) for v in o.unexpected_values[:5])
                 found.append(
                     Finding(
                         VALIDITY,
                         o.expectation,
                         f"{o.unexpected_count:,} "
-                        f"value(s) not made of {column.codes} codes ({shown})",
+                        f"value(s) not made of {column.codes} codes ({values})",
                         action,
                         file_name,
                         column=o.column,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from neglect_warehouse import contract
+from neglect_warehouse.ingest.files import escaped, shown
 from neglect_warehouse.ingest.findings import REJECT, Finding
 
 # Text patterns of the contract's column types (extracts.md §2). Codes are not rejected here:
@@ -25,6 +26,8 @@ TYPE_PATTERN = {
     "year": r"\d{4}",
     "integer": r"-?\d{1,9}",
     "locality": r"[A-Za-z0-9_-]{1,32}",
+    # free text, but never what a spreadsheet would run (a formula, a command, a control)
+    "text": r"(?s)[^=+\-@\t\r].*",
 }
 # and values that look right must also be real dates
 TYPE_PARSE = {
@@ -42,6 +45,8 @@ TYPE_WORDS = {
     "year": "a year YYYY",
     "integer": "a whole number",
     "locality": "a locality code",
+    "text": "text that a spreadsheet would not run (it must not start with =, +, -, @, "
+    "a tab or a carriage return)",
 }
 
 
@@ -86,10 +91,19 @@ def _record_start_lines(path: Path) -> list[int]:
     return starts[1:]  # drop the header
 
 
-def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: str) -> ReadResult:
+def read_file(
+    con,
+    path: Path | str,
+    entity: contract.Entity,
+    header: list[str],
+    tag: str,
+    name: str | None = None,
+) -> ReadResult:
     """Parse ``path`` into tables of the ``work`` database named after ``tag`` and check every
-    row."""
-    name = path.name
+    row. ``path`` is where to read (``/proc/self/fd/N`` of a file ingest opened, so the file
+    hashed is the file read); ``name`` is the delivered file's name for the findings."""
+    path = Path(path)
+    name = name or path.name
     raw, rejects, scans = f"work.raw_{tag}", f"rej_{tag}", f"rejscan_{tag}"
     columns = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in header) + "}"
     con.execute(f"drop table if exists {rejects}; drop table if exists {scans}")
@@ -138,33 +152,26 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
 
     # Row checks: required values and types (a boolean first; the reasons only for bad rows),
     # then repeated keys (every occurrence after the first).
-    problems = []
+    problems = []  # (condition, column, rule, message or None: the value is quoted)
     for c in entity.columns:
         col = q(c.name)
         if c.required:
             problems.append(
-                (f"{col} is null", c.name, "missing_required_value", "'required value missing'")
+                (f"{col} is null", c.name, "missing_required_value", "required value missing")
             )
         pattern = TYPE_PATTERN.get(c.type)
         if pattern:
             check = f"not regexp_full_match({col}, {lit(pattern)})"
             if c.type in TYPE_PARSE:
                 check = f"({check} or {TYPE_PARSE[c.type].format(c=col)} is null)"
-            problems.append(
-                (
-                    f"({col} is not null and {check})",
-                    c.name,
-                    f"bad_{c.type}",
-                    f"'value ' || left({col}, 40) || {lit(' is not ' + TYPE_WORDS[c.type])}",
-                )
-            )
+            problems.append((f"({col} is not null and {check})", c.name, f"bad_{c.type}", None))
     if entity.name == "persons":
         problems.append(
             (
                 "(person_token is null and person_alt_token is null)",
                 "person_token",
                 "no_token",
-                "'neither person_token nor person_alt_token is set'",
+                "neither person_token nor person_alt_token is set",
             )
         )
     bad = " or ".join(p[0] for p in problems) or "false"
@@ -183,13 +190,18 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
     findings = []
     action = "correct the value at source and re-send the delivery"
     details = " union all ".join(
-        f"select _line, {lit(col)}, {lit(rule)}, {msg} from {bad_rows} where {cond}"
-        for cond, col, rule, msg in problems
+        f"select _line, {lit(col)}, {lit(rule)}, left({q(col)}, 41) from {bad_rows} where {cond}"
+        for cond, col, rule, _ in problems
     )
+    messages = {(col, rule): message for _, col, rule, message in problems}
+    types = {c.name: c.type for c in entity.columns}
     if details:
-        for line, col, rule, msg in con.execute(
+        for line, col, rule, value in con.execute(
             f"select * from ({details}) order by 1, 2"
         ).fetchall():
+            msg = messages[(col, rule)] or (
+                f"value {shown(value, 40)} is not {TYPE_WORDS[types[col]]}"
+            )
             findings.append(Finding(REJECT, rule, msg, action, name, line, col))
     keyvalue = "concat_ws('|', " + ", ".join(f"p.{q(k)}" for k in entity.primary_key) + ")"
     for line, value in con.execute(f"""
@@ -213,7 +225,7 @@ def read_file(con, path: Path, entity: contract.Entity, header: list[str], tag: 
             Finding(
                 REJECT,
                 "malformed_row",
-                f"{error_type.lower()}: {message}",
+                f"{error_type.lower()}: {escaped(message)}",
                 "fix the row's quoting or number of fields",
                 name,
                 line,

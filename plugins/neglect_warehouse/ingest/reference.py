@@ -15,6 +15,7 @@ from pathlib import Path
 
 from neglect_warehouse import contract
 from neglect_warehouse.ingest import landing as L
+from neglect_warehouse.ingest.files import status_in
 from neglect_warehouse.ingest.findings import QUARANTINE, Finding
 from neglect_warehouse.ingest.pipeline import (
     INSERT_DELIVERY,
@@ -36,16 +37,28 @@ def process_reference(landing: Path, wh: Warehouse, options: Options) -> Outcome
     folder = Path(landing) / AGENCY
     entities = contract.entities(AGENCY)
     paths = {e.name: folder / e.file_name("") for e in entities}
-    if not all(p.exists() for p in paths.values()):
+    if not all(status_in(folder, p.name) for p in paths.values()):
         return None
-    digest = hashlib.sha256()
-    for e in entities:
-        digest.update(paths[e.name].read_bytes())
+    facts: dict[str, L.FileFacts] = {}
+    found: dict[str, list[Finding]] = {}
+    try:
+        for e in entities:  # opened once (regular files only, never a link) and kept open
+            facts[e.name], found[e.name] = L.fingerprint(paths[e.name], e, None)
+        digest = hashlib.sha256()
+        for e in entities:
+            for block in facts[e.name].opened.blocks() if facts[e.name].opened else ():
+                digest.update(block)
+        stamps = [f.opened.mtime for f in facts.values() if f.opened is not None]
+        return _process_pair(wh, options, entities, paths, facts, found, digest, stamps)
+    finally:
+        for fact in facts.values():
+            fact.close()
+
+
+def _process_pair(wh, options, entities, paths, facts, found, digest, stamps) -> Outcome | None:
     sha = digest.hexdigest()
     delivery_id = sha[:16]
-    arrived = dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in paths.values())).replace(
-        microsecond=0
-    )
+    arrived = dt.datetime.fromtimestamp(max(stamps, default=0)).replace(microsecond=0)
     if wh.query("select 1 from raw.deliveries where delivery_id = ?", [delivery_id]):
         return None
     outcome = Outcome(AGENCY, arrived.date(), delivery_id, "LOADED")
@@ -54,12 +67,18 @@ def process_reference(landing: Path, wh: Warehouse, options: Options) -> Outcome
     results = {}
     try:
         for e in entities:
-            listed = {"sha256": hashlib.sha256(paths[e.name].read_bytes()).hexdigest()}
-            fact, found = L.fingerprint(paths[e.name], e, listed)
-            outcome.findings.extend(found)
-            if found:
+            fact = facts[e.name]
+            outcome.findings.extend(found[e.name])
+            if found[e.name]:
                 continue
-            result = read_file(con, fact.path, e, fact.header, f"reference_{e.name}")
+            result = read_file(
+                con,
+                fact.opened.proc_path,
+                e,
+                fact.header,
+                f"reference_{e.name}",
+                name=fact.path.name,
+            )
             results[e.name] = result
             outcome.findings.extend(result.rejected)
             outcome.findings.extend(identifier_breaches(con, result, fact.path.name))

@@ -7,7 +7,6 @@ do. The folder is restricted: rejected rows may hold what should never have been
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -22,11 +21,17 @@ ACTIONS = {
 
 
 def write_report(outcome, copy: list[Path], root: Path, results=None) -> Path:
+    """``copy``: the delivery's files to keep as received. Only regular files of the agency's
+    folder are copied (ingest/files.py); none when a raw identifier was found, which the
+    warehouse must not hold."""
+    from neglect_warehouse.ingest.files import copy_out
+
     folder = Path(root) / outcome.agency / f"{outcome.extract_date}-{outcome.delivery_id}"
     folder.mkdir(parents=True, exist_ok=True)
+    if any(f.rule == "identifier_breach" for f in outcome.findings):
+        copy = []
     for path in copy:
-        if path.exists():
-            shutil.copy2(path, folder / path.name)
+        copy_out(path.parent, path.name, folder / path.name)
     findings = [f.as_dict() for f in outcome.findings]
     doc = {
         "agency": outcome.agency,

@@ -1,8 +1,8 @@
 """Checks that look across rows, columns and files of a delivery, in SQL:
 
-- raw identifiers (extracts.md §3): a 10-digit value passing the NHS modulus-11 check in any
-  column, or a full UK postcode in any column other than identifiers and tokens — these
-  quarantine the delivery;
+- raw identifiers (extracts.md §3): an NHS number (10 digits passing the modulus-11 check)
+  anywhere in any column, alone, in a list or written with separators, or a full UK postcode
+  anywhere in any column other than identifiers and tokens — these quarantine the delivery;
 - the consistency rules of extracts.md §6 — recorded per record, loaded, reported.
 """
 
@@ -13,68 +13,62 @@ import re
 from neglect_warehouse import contract
 from neglect_warehouse.ingest.findings import BREACH, QUARANTINE, Finding
 from neglect_warehouse.ingest.read import lit, q
-from neglect_warehouse.nhs_number import is_valid
+from neglect_warehouse.nhs_number import SQL_CANDIDATE, numbers_in
 
+# A full UK postcode anywhere in a value: outward code, at most one separator of any kind
+# (LS1 4AP, LS1-4AP, LS14AP), inward code; not part of a longer word.
 POSTCODE = (
-    r"(^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}"
-    r"([^A-Za-z0-9]|$)"
+    r"(^|[^A-Za-z0-9])[A-Za-z]{1,2}[0-9][A-Za-z0-9]?[^A-Za-z0-9]?[0-9]"
+    r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}([^A-Za-z0-9]|$)"
 )
-NHS_CANDIDATE = r"[0-9]{10}|[0-9]{3} [0-9]{3} [0-9]{4}"
-
-MACROS = """
-create or replace macro nhs_digits(s) as replace(s, ' ', '');
-create or replace macro nhs_digit(s, i) as try_cast(substr(nhs_digits(s), i, 1) as int);
-create or replace macro nhs_valid(s) as (
-    nhs_digits(s) <> repeat(left(nhs_digits(s), 1), 10)
-    and (11 - (
-          nhs_digit(s, 1) * 10 + nhs_digit(s, 2) * 9 + nhs_digit(s, 3) * 8
-        + nhs_digit(s, 4) * 7 + nhs_digit(s, 5) * 6 + nhs_digit(s, 6) * 5
-        + nhs_digit(s, 7) * 4 + nhs_digit(s, 8) * 3 + nhs_digit(s, 9) * 2) % 11) % 11
-        = nhs_digit(s, 10)
-);
-"""
 
 IDENTIFIER_ACTION = (
     "run the pseudonymisation tool on the raw extract and re-send the "
     "delivery; report the breach to your information governance lead"
 )
 
-
-def install_macros(con) -> None:
-    con.execute(MACROS)
-
-
 # A value that conforms to one of these types cannot hold an NHS number or a postcode, so
 # those columns are scanned only in rows that failed a row check.
 CANNOT_HOLD_IDENTIFIERS = ("token", "date", "datetime", "month", "yn", "year")
 
 
-def _identifier_scan(con, table: str, columns) -> list[tuple]:
-    nhs_test = {
-        c.name: f"(case when regexp_full_match({q(c.name)}, '{NHS_CANDIDATE}') "
-        f"then nhs_valid({q(c.name)}) else false end)"
-        for c in columns
-    }
-    postcode_test = {
-        c.name: f"regexp_matches({q(c.name)}, {lit(POSTCODE)})"
-        for c in columns
-        if c.type not in ("id", "token")
-    }
-    if not nhs_test:
+def _identifier_scan(con, table: str, columns, limit: int = 50) -> list[tuple]:
+    """(line, "nhs:<column>" or "pc:<column>") for the first ``limit`` raw identifiers in
+    ``table``: an NHS number anywhere in any column (in a list, grouped with spaces, dashes or
+    other separators: nhs_number.numbers_in, which confirms what SQL finds as candidates) and
+    a postcode anywhere in any column but identifiers and tokens."""
+    if not columns:
         return []
-    flags = [f"{t} as {q('nhs:' + n)}" for n, t in nhs_test.items()]
-    flags += [f"{t} as {q('pc:' + n)}" for n, t in postcode_test.items()]
-    where = " or ".join([*nhs_test.values(), *postcode_test.values()])
+    selected, where = [], []
+    for c in columns:
+        candidate = f"regexp_matches({q(c.name)}, {lit(SQL_CANDIDATE)})"
+        selected.append(f"case when {candidate} then {q(c.name)} end as {q('nhs:' + c.name)}")
+        where.append(candidate)
+        if c.type not in ("id", "token"):
+            test = f"regexp_matches({q(c.name)}, {lit(POSTCODE)})"
+            selected.append(f"{test} as {q('pc:' + c.name)}")
+            where.append(test)
     cursor = con.execute(
-        f"select _line, {', '.join(flags)} from {table} where {where} order by _line limit 50"
+        f"select _line, {', '.join(selected)} from {table} where {' or '.join(where)} "
+        "order by _line"
     )
     names = [d[0] for d in cursor.description][1:]
-    return [
-        (line, flag)
-        for line, *hits in cursor.fetchall()
-        for flag, hit in zip(names, hits, strict=True)
-        if hit
-    ]
+    hits: list[tuple] = []
+    while len(hits) < limit:
+        rows = cursor.fetchmany(10000)
+        if not rows:
+            break
+        for line, *values in rows:
+            for flag, value in zip(names, values, strict=True):
+                if (
+                    flag.startswith("pc:")
+                    and value
+                    or flag.startswith("nhs:")
+                    and value
+                    and (numbers_in(value))
+                ):
+                    hits.append((line, flag))
+    return hits[:limit]
 
 
 def identifier_breaches(con, result, file_name: str) -> list[Finding]:
@@ -101,11 +95,10 @@ def identifier_breaches(con, result, file_name: str) -> list[Finding]:
                 QUARANTINE, "identifier_breach", what, IDENTIFIER_ACTION, file_name, line, column
             )
         )
-    nhs = re.compile(r"(?<![0-9A-Za-z])(\d{10}|\d{3} \d{3} \d{4})(?![0-9A-Za-z])")
     postcode = re.compile(POSTCODE)
     for line, text in result.structural_lines:
         text = text or ""
-        if any(is_valid(m.replace(" ", "")) for m in nhs.findall(text)) or postcode.search(text):
+        if numbers_in(text) or postcode.search(text):
             findings.append(
                 Finding(
                     QUARANTINE,

@@ -32,10 +32,10 @@ class ExpectationOutcome:
     unexpected_values: list
 
     def details(self) -> str:
-        return json.dumps(
-            {"dimension": self.dimension, "unexpected_values": self.unexpected_values[:10]},
-            default=str,
-        )
+        """For raw.validation_results: at most ten unexpected values, each cut to 40
+        characters (what an agency sent in a code column is quoted, never more)."""
+        values = [str(v)[:40] for v in self.unexpected_values[:10]]
+        return json.dumps({"dimension": self.dimension, "unexpected_values": values})
 
 
 @cache
