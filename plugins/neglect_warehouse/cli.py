@@ -57,7 +57,24 @@ class _Progress:
         self._progress.update(self._tasks[stage], completed=done)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
+
+
+class _Main(click.Group):
+    """Every command: a warehouse held by another run is one line and exit 75, not a
+    traceback."""
+
+    def invoke(self, ctx):
+        from neglect_warehouse.warehouse import WarehouseBusy
+
+        try:
+            return super().invoke(ctx)
+        except WarehouseBusy as exc:
+            click.echo(f"neglect-warehouse: {exc}", err=True)
+            ctx.exit(BUSY_EXIT)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="neglect-warehouse")
 def main() -> None:
     """Partnership neglect indicator warehouse.
@@ -316,7 +333,14 @@ AGENCY_CHOICE = click.Choice(["csc", "police", "health", "probation"])
     type=float,
     help="Quarantine a delivery when more than this share of a file's rows is rejected.",
 )
-def ingest(landing, warehouse, quarantine, agencies, reject_threshold):
+@click.option(
+    "--wait",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="Wait this long for a warehouse another run holds (default: do not wait; exit 75).",
+)
+def ingest(landing, warehouse, quarantine, agencies, reject_threshold, wait):
     """Check, validate and load every new delivery in the landing folder.
 
     Each delivery ends in one state: LOADED, LOADED_WITH_WARNINGS, QUARANTINED (nothing
@@ -324,20 +348,30 @@ def ingest(landing, warehouse, quarantine, agencies, reject_threshold):
     listed file has not arrived; checked again next time). Exits 1 if any delivery was
     quarantined, so schedulers notice.
     """
+    import os
+
     from neglect_warehouse.contract import AGENCIES
     from neglect_warehouse.ingest.pipeline import QUARANTINED, Options
-    from neglect_warehouse.ingest.run import ingest_landing
-    from neglect_warehouse.warehouse import Target
+    from neglect_warehouse.ingest.run import IngestFailed, ingest_landing
+    from neglect_warehouse.warehouse import LOCK_WAIT_ENV, Target
 
+    if wait is not None:
+        os.environ[LOCK_WAIT_ENV] = str(wait)
     target = Target.parse(warehouse)
     options = Options(quarantine or landing.resolve().parent / "quarantine", reject_threshold)
-    outcomes = ingest_landing(landing, target, options, agencies or AGENCIES)
+    failed = None
+    try:
+        outcomes = ingest_landing(landing, target, options, agencies or AGENCIES)
+    except IngestFailed as exc:
+        outcomes, failed = exc.outcomes, exc
     for outcome in outcomes:
         click.echo(outcome.summary())
-    if not outcomes:
+    if not outcomes and failed is None:
         click.echo(f"nothing new in {landing}")
     click.echo(f"warehouse: {target}")
-    if any(o.state == QUARANTINED for o in outcomes):
+    if failed is not None:
+        click.echo(f"neglect-warehouse: {failed}", err=True)
+    if failed is not None or any(o.state == QUARANTINED for o in outcomes):
         sys.exit(1)
 
 

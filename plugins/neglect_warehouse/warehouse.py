@@ -16,6 +16,12 @@ from neglect_warehouse import contract
 
 ENV = "NEGLECT_WAREHOUSE"
 DEFAULT = "data/warehouse.duckdb"
+LOCK_WAIT_ENV = "NEGLECT_WAREHOUSE_LOCK_WAIT"  # seconds to wait for a busy DuckDB file
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the embedded warehouse (DuckDB lets one process write a file)."""
+
 
 METADATA_DDL = [
     """create table if not exists raw.deliveries (
@@ -135,16 +141,43 @@ class Target:
         return self.location
 
 
+def _connect_duckdb(location: str, wait: float | None):
+    import re
+    import time
+
+    import duckdb
+
+    if wait is None:
+        wait = float(os.environ.get(LOCK_WAIT_ENV) or 0)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(location)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() < deadline:
+                time.sleep(0.5)
+                continue
+            holder = re.search(r"PID (\d+)", str(exc))
+            by = f" (process {holder.group(1)})" if holder else ""
+            waited = f" after waiting {wait:g} s" if wait else ""
+            raise WarehouseBusy(
+                f"the warehouse {location} is in use by another run{by}{waited}: try again "
+                f"when it has finished, or wait for it (--wait SECONDS or ${LOCK_WAIT_ENV})"
+            ) from None
+
+
 class Warehouse:
     """A connection to the target, with ``?``-style parameters on both engines."""
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, wait: float | None = None):
+        """``wait``: seconds to wait while another process holds a DuckDB warehouse (default
+        ``$NEGLECT_WAREHOUSE_LOCK_WAIT``, else 0); then WarehouseBusy, in one sentence."""
         self.target = target
         if target.kind == "duckdb":
-            import duckdb
-
             Path(target.location).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(target.location)
+            self.con = _connect_duckdb(target.location, wait)
         else:
             import psycopg2
 
