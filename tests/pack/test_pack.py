@@ -258,3 +258,27 @@ def test_no_count_from_1_to_5_or_identifier_in_any_output(published):
         for r in csv.DictReader(f):
             for column in ("numerator", "denominator", "excluded_records"):
                 assert r[column] not in {"1", "2", "3", "4", "5"}
+
+
+def test_text_a_spreadsheet_would_run_is_text_in_every_file(warehouse, tmp_path):
+    """A locality name that is a formula (ingest rejects it; say an edit of dim_area let it
+    through) is a text cell in the workbook and starts with an apostrophe in the CSV."""
+    from openpyxl import load_workbook
+
+    from neglect_warehouse.pack.content import load
+    from neglect_warehouse.pack.publish import write_pack
+
+    pack = load(warehouse, latest_period(warehouse))
+    formula = '=HYPERLINK("http://evil.example","L")'
+    pack.areas.loc[pack.areas.area_code != "ALL", "area_name"] = formula
+    pack.indicators.loc[pack.indicators.indicator_id == "S04", "title"] = "+cmd|' /C calc'!A0"
+    files = write_pack(pack, tmp_path / "pack")
+    wb = load_workbook(files["workbook"])
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == formula and c.data_type == "s" for c in cells)
+    with open(files["csv"], newline="") as f:
+        rows = list(csv.DictReader(f))
+    names = {r["area_name"] for r in rows if r["area_code"] != "ALL"}
+    assert names == {"'" + formula}
+    assert {r["title"] for r in rows if r["indicator_id"] == "S04"} == {"'+cmd|' /C calc'!A0"}

@@ -95,6 +95,19 @@ def file_names(period: str) -> dict[str, str]:
 # --- write ----------------------------------------------------------------------------------
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TEXT_CSV_COLUMNS = frozenset(
+    ("indicator_id", "title", "area_code", "area_name", "significance", "target_status", "polarity")
+)
+
+
+def neutralised(text) -> str:
+    """A text field a spreadsheet would run ("=…", "+…", "-…", "@…", a tab or carriage
+    return first) with a leading apostrophe, as OWASP advises for CSV files: shown as text."""
+    text = "" if text is None else str(text)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def write_csv(pack: Pack, path: Path) -> Path:
     names = dict(zip(pack.areas.area_code, pack.areas.area_name, strict=True))
     titles = dict(zip(pack.indicators.indicator_id, pack.indicators.title, strict=True))
@@ -104,24 +117,28 @@ def write_csv(pack: Pack, path: Path) -> Path:
         for _, row in pack.values.sort_values(
             ["indicator_id", "area_code", "period_end"]
         ).iterrows():
+            fields = [
+                row["indicator_id"],
+                titles[row["indicator_id"]],
+                row["period_end"].isoformat(),
+                row["area_code"],
+                names.get(row["area_code"], row["area_code"]),
+                row["numerator_shown"],
+                row["denominator_shown"],
+                row["value_shown"],
+                row["lower_95_shown"],
+                row["upper_95_shown"],
+                row["comparator_value_shown"],
+                row.get("significance_shown", row["significance"]),
+                _number(row["target_value"], "{:g}"),
+                row.get("target_status_shown", row["target_status"]),
+                row["polarity"],
+                row["excluded_records_shown"],
+            ]
             w.writerow(
                 [
-                    row["indicator_id"],
-                    titles[row["indicator_id"]],
-                    row["period_end"].isoformat(),
-                    row["area_code"],
-                    names.get(row["area_code"], row["area_code"]),
-                    row["numerator_shown"],
-                    row["denominator_shown"],
-                    row["value_shown"],
-                    row["lower_95_shown"],
-                    row["upper_95_shown"],
-                    row["comparator_value_shown"],
-                    row.get("significance_shown", row["significance"]),
-                    _number(row["target_value"], "{:g}"),
-                    row.get("target_status_shown", row["target_status"]),
-                    row["polarity"],
-                    row["excluded_records_shown"],
+                    neutralised(v) if c in TEXT_CSV_COLUMNS else v
+                    for c, v in zip(CSV_COLUMNS, fields, strict=True)
                 ]
             )
     return path

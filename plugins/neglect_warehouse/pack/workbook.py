@@ -181,8 +181,19 @@ def build_workbook(pack: Pack, path: Path) -> Path:
     _header(definitions, 1, [f.replace("_", " ") for f in fields])
     for _, row in pack.indicators.iterrows():
         definitions.append([_plain(row[f]) for f in fields])
+    _text_as_text(wb)
     wb.save(path)
     return path
+
+
+def _text_as_text(wb) -> None:
+    """Every cell is a number, a date or text: text that looks like a formula ("=…", which
+    openpyxl would store as one) is stored as text, so no spreadsheet runs it."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _plain(value):
