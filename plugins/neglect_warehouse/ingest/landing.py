@@ -21,6 +21,7 @@ from neglect_warehouse.ingest.files import (
     MAX_MANIFEST_BYTES,
     Opened,
     Refused,
+    escaped,
     open_in,
     shown,
     status_in,
@@ -242,9 +243,10 @@ def check_completeness(manifest: Manifest) -> list[Finding]:
                 Finding(
                     QUARANTINE,
                     "file_not_in_manifest",
-                    f"{path.name} lies in the landing folder but is not listed in the manifest",
+                    f"{shown(path.name)} lies in the landing folder but is not listed in the "
+                    "manifest",
                     "send a manifest that lists every file of the delivery",
-                    path.name,
+                    escaped(path.name, 200),
                 )
             )
     return findings
