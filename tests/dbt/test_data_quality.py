@@ -28,8 +28,9 @@ from tests.postgres import fresh_database
 
 LOADED = ("LOADED", "LOADED_WITH_WARNINGS")
 # The incomplete delivery the test adds: probation, two months after its last extract date.
-INCOMPLETE_EXTRACT = dt.date(2026, 12, 31)
-INCOMPLETE_ARRIVAL = dt.datetime(2027, 1, 5, 9, 0)
+# in the past: a manifest dated after its arrival, or days ahead of today, is quarantined
+INCOMPLETE_EXTRACT = dt.date(2026, 11, 30)
+INCOMPLETE_ARRIVAL = dt.datetime(2026, 12, 3, 9, 0)
 # Rules ingest checks on particular entities (ingest/rules.py), besides the two generic ones.
 AGENCY_RULES = {
     ("csc", "assessments", "1103"),
@@ -159,12 +160,12 @@ def test_timeliness_worked_by_hand(wh):
             assert as_date(previous) == last
             assert months == (extract.year - last.year) * 12 + extract.month - last.month
         assert number == 1 + sum(1 for r in rows if r[0] == agency and r[6] < number)
-    # the incomplete probation delivery: extract 2026-12-31, arrived 2027-01-05 09:00, the
+    # the incomplete probation delivery: extract 2026-11-30, arrived 2026-12-03 09:00, the
     # previous extract 2026-10-31
     (row,) = [r for r in rows if r[0] == "probation" and as_date(r[1]) == INCOMPLETE_EXTRACT]
-    assert row[3] == 5
+    assert row[3] == 3
     assert as_date(row[4]) == dt.date(2026, 10, 31)
-    assert row[5] == 2
+    assert row[5] == 1
     assert row[6] == 3
     # a monthly delivery: one month since the one before
     assert [r[5] for r in rows if r[0] == "police"] == [None, 1]

@@ -396,7 +396,7 @@ def test_a_quarantined_delivery_is_shown_as_such_with_its_reasons(target, report
         for r in probation.find(id="reasons").find_all("tr", class_="~reason")
     ]
     assert sorted(missing) == sorted(
-        f"probation__{e.name}__20261231.csv" for e in contract.entities("probation")
+        f"probation__{e.name}__20261130.csv" for e in contract.entities("probation")
     )
 
 
