@@ -6,15 +6,13 @@ programs and by an independent linear program written for the tests (tests/pack/
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 
+from neglect_warehouse.bench.disclosure import built_values
 from neglect_warehouse.pack import attack
 from neglect_warehouse.pack.disclosure import apply, check
-from tests.conftest import run_cli
 from tests.pack import lp_attacker
 from tests.pack.tables import row, tables
 
@@ -151,44 +149,10 @@ def test_apply_resists_both_attackers_on_random_tables(frame):
 SEEDS = (20261122, 7, 1234)
 
 
-def built_values(base, profile: str, seed: int) -> pd.DataFrame:
-    """A generated partnership ingested and built (models only), and every month of
-    fct_indicator_values with dim_indicator's measure, as the pack reads them."""
-    from neglect_warehouse.ingest.pipeline import Options
-    from neglect_warehouse.ingest.run import ingest_landing
-    from neglect_warehouse.pack.content import query_frame
-    from neglect_warehouse.transform import build
-    from neglect_warehouse.warehouse import Target, Warehouse
-
-    run_cli(
-        "generate",
-        "--profile",
-        profile,
-        "--seed",
-        str(seed),
-        "--out",
-        str(base / "out"),
-        "--landing",
-        str(base / "landing"),
-    )
-    target = Target.parse(base / "warehouse.duckdb")
-    ingest_landing(base / "landing", target, Options(base / "quarantine"))
-    build(target, exclude="resource_type:test resource_type:unit_test")
-    with Warehouse(target) as wh:
-        values = query_frame(
-            wh,
-            "select v.*, d.measure, d.comparator_indicator_id "
-            "from marts.fct_indicator_values as v "
-            "inner join marts.dim_indicator as d using (indicator_id)",
-        )
-    shutil.rmtree(base / "out")
-    return values
-
-
 @pytest.mark.parametrize("profile", ["tiny", "small"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_published_table_of_a_partnership_resists_the_attack(profile, seed, tmp_path):
-    values = built_values(tmp_path, profile, seed)
+    values = built_values(profile, seed, tmp_path)  # the benchmark's, every month
     f = apply(values)
     assert (f.numerator_shown == "c").any()  # something to attack
     assert check(f) == []  # includes the module's integer programs

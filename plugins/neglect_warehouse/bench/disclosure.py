@@ -14,53 +14,40 @@ attack took. Exits 1 when the attack finds anything.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-KEY = "benchmark-key-not-a-secret"
 
-
-def attack_partnership(profile: str, seed: int, work: Path) -> dict:
+def built_values(profile: str, seed: int, work: Path):
+    """Every month of ``fct_indicator_values`` (with dim_indicator's measure and comparator
+    link, as the pack reads them) of a partnership generated, ingested and built (models only,
+    no tests) in ``work``."""
+    from neglect_warehouse.bench import generate
     from neglect_warehouse.ingest.pipeline import Options
     from neglect_warehouse.ingest.run import ingest_landing
     from neglect_warehouse.pack.content import query_frame
-    from neglect_warehouse.pack.disclosure import COUNT_COLUMNS, apply, check, is_small
     from neglect_warehouse.transform import build
     from neglect_warehouse.warehouse import Target, Warehouse
 
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "neglect_warehouse.cli",
-            "generate",
-            "--profile",
-            profile,
-            "--seed",
-            str(seed),
-            "--out",
-            str(work / "out"),
-            "--landing",
-            str(work / "landing"),
-        ],
-        env={**os.environ, "NEGLECT_WAREHOUSE_KEY": KEY},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    generate(profile, work / "out", work / "landing", "--seed", str(seed))
     target = Target.parse(work / "warehouse.duckdb")
     ingest_landing(work / "landing", target, Options(work / "quarantine"))
     build(target, exclude="resource_type:test resource_type:unit_test")
     with Warehouse(target) as wh:
-        values = query_frame(
+        return query_frame(
             wh,
             "select v.*, d.measure, d.comparator_indicator_id "
             "from marts.fct_indicator_values as v "
             "inner join marts.dim_indicator as d using (indicator_id)",
         )
+
+
+def attack_partnership(profile: str, seed: int, work: Path) -> dict:
+    from neglect_warehouse.pack.disclosure import COUNT_COLUMNS, apply, check, is_small
+
+    values = built_values(profile, seed, work)
     started = time.perf_counter()
     applied = apply(values)
     applied_in = time.perf_counter() - started

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-KEY = "benchmark-key-not-a-secret"
+from neglect_warehouse.bench import generate
 
 
 def _files(landing: Path) -> list[Path]:
@@ -110,24 +110,7 @@ def main() -> None:
         landing = args.landing
         if landing is None:
             landing = work / "landing"
-            env = {**os.environ, "NEGLECT_WAREHOUSE_KEY": KEY}
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "neglect_warehouse.cli",
-                    "generate",
-                    "--profile",
-                    args.profile,
-                    "--out",
-                    str(work / "out"),
-                    "--landing",
-                    str(landing),
-                ],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            generate(args.profile, work / "out", landing)
         results = {}
         for kind in ("duckdb_scan", "duckdb_load", "ingest"):
             out = subprocess.run(

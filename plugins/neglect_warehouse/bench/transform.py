@@ -29,38 +29,17 @@ import os
 import platform
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-KEY = "benchmark-key-not-a-secret"
+from neglect_warehouse.bench import generate
+
 AGENCIES = ("csc", "police", "health", "probation")
 REBUILT_AGENCY = "police"
 
 
 def _generate(profile: str, work: Path) -> Path:
-    landing = work / "generated"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "neglect_warehouse.cli",
-            "generate",
-            "--profile",
-            profile,
-            "--deliveries",
-            "2",
-            "--out",
-            str(work / "out"),
-            "--landing",
-            str(landing),
-        ],
-        env={**os.environ, "NEGLECT_WAREHOUSE_KEY": KEY},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return landing
+    return generate(profile, work / "out", work / "generated", "--deliveries", "2")
 
 
 def _deliver(generated: Path, landing: Path, agency: str, stamp: str) -> None:

@@ -22,20 +22,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-# the CSV's count and value columns (pack/publish.py CSV_COLUMNS)
-CSV_NUMBER_COLUMNS = frozenset(
-    {
-        "numerator",
-        "denominator",
-        "value",
-        "lower_95",
-        "upper_95",
-        "comparator_value",
-        "target_value",
-        "excluded_records",
-        "period_end",
-    }
-)
 HTML_NUMBER_CLASSES = frozenset({"num", "value"})
 HTML_SKIPPED = frozenset({"style", "script"})
 HTML_SPOKEN_ATTRIBUTES = ("alt", "title", "aria-label", "aria-description", "placeholder")
@@ -58,6 +44,10 @@ class Text:
 
 
 def csv_texts(path: Path) -> Iterator[Text]:
+    """Every field; the counts, values and dates (all but the pack's text columns) are number
+    cells."""
+    from neglect_warehouse.pack.publish import TEXT_CSV_COLUMNS
+
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader, [])
@@ -65,7 +55,7 @@ def csv_texts(path: Path) -> Iterator[Text]:
             yield Text(f"{path.name} header, column {i + 1}", name)
         for line, fields in enumerate(reader, start=2):
             for name, value in zip(header, fields, strict=False):
-                yield Text(f"{path.name} line {line}, {name}", value, name in CSV_NUMBER_COLUMNS)
+                yield Text(f"{path.name} line {line}, {name}", value, name not in TEXT_CSV_COLUMNS)
 
 
 def workbook_texts(path: Path) -> Iterator[Text]:
