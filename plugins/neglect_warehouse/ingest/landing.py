@@ -86,13 +86,13 @@ def json_depth(text: str) -> int:
     """How deeply arrays and objects nest in a JSON text (strings skipped), without parsing
     it: a manifest is refused before ``json.loads`` could recurse on it."""
     depth = deepest = 0
-    in_string = escaped = False
+    in_string = after_backslash = False
     for ch in text:
         if in_string:
-            if escaped:
-                escaped = False
+            if after_backslash:
+                after_backslash = False
             elif ch == "\\":
-                escaped = True
+                after_backslash = True
             elif ch == '"':
                 in_string = False
         elif ch == '"':

@@ -60,13 +60,10 @@ def _identifier_scan(con, table: str, columns, limit: int = 50) -> list[tuple]:
             break
         for line, *values in rows:
             for flag, value in zip(names, values, strict=True):
-                if (
-                    flag.startswith("pc:")
-                    and value
-                    or flag.startswith("nhs:")
-                    and value
-                    and (numbers_in(value))
-                ):
+                if not value:
+                    continue
+                # a postcode flag is SQL's verdict; an NHS candidate is confirmed here
+                if flag.startswith("pc:") or numbers_in(value):
                     hits.append((line, flag))
     return hits[:limit]
 
