@@ -50,21 +50,21 @@ lint: setup
 
 # Benchmarks (run by hand; results go into docs/benchmarks.md).
 bench-generate: setup
-	$(BIN)/python -m neglect_warehouse.bench.generate --profile la
-	$(BIN)/python -m neglect_warehouse.bench.generate --profile region
+	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile la
+	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile region
 
 bench-ingest: setup
-	$(BIN)/python -m neglect_warehouse.bench.ingest --profile la
-	$(BIN)/python -m neglect_warehouse.bench.ingest --profile region
+	$(BIN)/python -m neglect_synthetic.bench.bench_ingest --profile la
+	$(BIN)/python -m neglect_synthetic.bench.bench_ingest --profile region
 
 bench-transform: setup
-	$(BIN)/python -m neglect_warehouse.bench.transform --profile la
-	$(BIN)/python -m neglect_warehouse.bench.transform --profile region
+	$(BIN)/python -m neglect_synthetic.bench.bench_transform --profile la
+	$(BIN)/python -m neglect_synthetic.bench.bench_transform --profile region
 
 # disclosure control attacked on whole partnerships, three seeds each (docs/disclosure.md)
 bench-disclosure: setup
-	$(BIN)/python -m neglect_warehouse.bench.disclosure --profile small
-	$(BIN)/python -m neglect_warehouse.bench.disclosure --profile la
+	$(BIN)/python -m neglect_synthetic.bench.bench_disclosure --profile small
+	$(BIN)/python -m neglect_synthetic.bench.bench_disclosure --profile la
 
 calibration: setup
 	$(BIN)/neglect-warehouse calibration --profile la

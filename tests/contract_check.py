@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from neglect_warehouse import contract
+from neglect_warehouse.shared import contract
 
 PATTERNS = {
     "id": re.compile(r"^[A-Za-z0-9_-]{1,64}$"),

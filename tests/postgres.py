@@ -26,7 +26,7 @@ def fresh_database(init: bool = True, prefix: str = "nw_test"):
     and as the superuser."""
     import psycopg2
 
-    from neglect_warehouse import access
+    from neglect_warehouse.partnership import access
 
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = psycopg2.connect(f"{ADMIN}/postgres")

@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from neglect_warehouse import contract
+from neglect_warehouse.shared import contract
 
 LETTERS = re.compile(r"^[A-Za-z]*")
 

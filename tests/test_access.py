@@ -12,11 +12,11 @@ import uuid
 import psycopg2
 import pytest
 
-from neglect_warehouse import access
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import build
-from neglect_warehouse.warehouse import Target
+from neglect_warehouse.partnership import access
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import build
+from neglect_warehouse.partnership.warehouse import Target
 from tests.postgres import ADMIN, as_role, fresh_database
 
 LAYERS = "raw, staging, intermediate, marts"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from neglect_warehouse import analyst_copy
+from neglect_warehouse.partnership import analyst_copy
 
 
 @pytest.fixture

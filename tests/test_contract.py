@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from neglect_warehouse import contract, dbt_sources, expectations
+from neglect_warehouse.partnership import expectations
+from neglect_warehouse.partnership.transform import dbt_sources
+from neglect_warehouse.shared import contract
 
 
 @pytest.mark.parametrize("agency", contract.AGENCIES)

@@ -11,8 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from neglect_warehouse.cli import main
-from neglect_warehouse.transform import PROJECT
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.transform.dbt_build import PROJECT
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
 DAG_IDS = [
     "ingest_reference",

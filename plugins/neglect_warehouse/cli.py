@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from neglect_warehouse.access import GROUPS  # names only: nothing heavy is imported
+from neglect_warehouse.partnership.access import GROUPS  # names only: nothing heavy is imported
 
 DEFAULT_EXTRACT_DATE = "2026-10-31"
 
@@ -65,7 +65,7 @@ class _Main(click.Group):
     traceback."""
 
     def invoke(self, ctx):
-        from neglect_warehouse.warehouse import WarehouseBusy
+        from neglect_warehouse.partnership.warehouse import WarehouseBusy
 
         try:
             return super().invoke(ctx)
@@ -139,7 +139,7 @@ def main() -> None:
 @click.option(
     "--config",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="YAML overriding settings of synth/profiles/default.yml (rates, model).",
+    help="YAML overriding settings of generator/profiles/default.yml (rates, model).",
 )
 @click.option(
     "--clean", is_flag=True, help="Inject no delivery defects (every `defects` rate set to 0)."
@@ -167,9 +167,9 @@ def generate(
     With --landing, each delivery is then pseudonymised into the landing folder exactly as an
     agency would deliver it (files, manifest, arrival date as the file time).
     """
-    from neglect_warehouse.pseudonymise import PseudonymiseError, read_key
-    from neglect_warehouse.synth.generate import generate as run_generate
-    from neglect_warehouse.synth.settings import load_settings
+    from neglect_synthetic.generator.generate import generate as run_generate
+    from neglect_synthetic.generator.profile_settings import load_settings
+    from neglect_warehouse.agency.pseudonymise import PseudonymiseError, read_key
 
     try:
         key = read_key(key_file) if landing else None
@@ -188,7 +188,7 @@ def generate(
             f"{time.perf_counter() - started:.1f} s)"
         )
         if landing is not None:
-            from neglect_warehouse.synth.deliver import deliver_all
+            from neglect_synthetic.generator.deliver import deliver_all
 
             deliver_all(result, landing, key, key_id, progress)
             click.echo(
@@ -210,7 +210,8 @@ def contract():
 def contract_sync():
     """Regenerate what derives from the contract: GX suites (expectations/), dbt sources,
     staging models and their tests, and the bank-holiday seed (dbt_project/)."""
-    from neglect_warehouse import dbt_sources, expectations
+    from neglect_warehouse.partnership import expectations
+    from neglect_warehouse.partnership.transform import dbt_sources
 
     for path in [*expectations.write_all(), *dbt_sources.write_all()]:
         click.echo(f"wrote {path}")
@@ -237,7 +238,7 @@ def db_init(admin_url, pipeline_password_env):
     postgresql://…/<database> URL): roles, schemas, grants. Safe to run again."""
     import os
 
-    from neglect_warehouse import access
+    from neglect_warehouse.partnership import access
 
     password = None
     if pipeline_password_env:
@@ -262,7 +263,7 @@ def db_user(admin_url, name, group, password_env):
     """Create (or update) NAME, a person's login role in one group."""
     import os
 
-    from neglect_warehouse import access
+    from neglect_warehouse.partnership import access
 
     password = os.environ.get(password_env) if password_env else None
     if password_env and not password:
@@ -281,7 +282,7 @@ def db_check(admin_url):
     changed), and any login role that is a superuser, bypasses row security or owns objects."""
     import psycopg2
 
-    from neglect_warehouse import access
+    from neglect_warehouse.partnership import access
 
     con = psycopg2.connect(admin_url)
     try:
@@ -350,10 +351,10 @@ def ingest(landing, warehouse, quarantine, agencies, reject_threshold, wait):
     """
     import os
 
-    from neglect_warehouse.contract import AGENCIES
-    from neglect_warehouse.ingest.pipeline import QUARANTINED, Options
-    from neglect_warehouse.ingest.run import IngestFailed, ingest_landing
-    from neglect_warehouse.warehouse import LOCK_WAIT_ENV, Target
+    from neglect_warehouse.partnership.ingest.folder import IngestFailed, ingest_landing
+    from neglect_warehouse.partnership.ingest.pipeline import QUARANTINED, Options
+    from neglect_warehouse.partnership.warehouse import LOCK_WAIT_ENV, Target
+    from neglect_warehouse.shared.contract import AGENCIES
 
     if wait is not None:
         os.environ[LOCK_WAIT_ENV] = str(wait)
@@ -410,7 +411,7 @@ def run(landing, warehouse, out_dir, fail_on_quarantine, rebuild):
     (<out>/quarantine) and the run goes on; exits 1 if any DAG run failed otherwise.
     Idempotent: a rerun loads nothing twice.
     """
-    from neglect_warehouse.run import FCT, run_landing
+    from neglect_warehouse.partnership.run_dags import FCT, run_landing
 
     summary = run_landing(landing, warehouse, out_dir, echo=click.echo, rebuild=rebuild)
     click.echo(
@@ -443,7 +444,7 @@ def status(warehouse, agency):
     """List deliveries with their state, row counts and reasons; * marks current data."""
     import json
 
-    from neglect_warehouse.warehouse import Target, Warehouse
+    from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
     with Warehouse(Target.parse(warehouse)) as wh:
         wh.ensure_schema()
@@ -508,10 +509,10 @@ def pack(period, warehouse, outbox, no_email):
     <outbox>/<YYYY-MM>/, emailing $NEGLECT_WAREHOUSE_PACK_RECIPIENTS through Airflow's SMTP
     connection when set. A failed audit publishes nothing and exits 1 with the reasons.
     """
-    from neglect_warehouse import settings
-    from neglect_warehouse.pack.content import PackError, latest_period
-    from neglect_warehouse.pack.publish import AuditFailed, make_pack
-    from neglect_warehouse.warehouse import Target
+    from neglect_warehouse.partnership import settings
+    from neglect_warehouse.partnership.pack.content import PackError, latest_period
+    from neglect_warehouse.partnership.pack.publish import AuditFailed, make_pack
+    from neglect_warehouse.partnership.warehouse import Target
 
     target = Target.parse(warehouse)
     try:
@@ -539,8 +540,8 @@ def pack(period, warehouse, outbox, no_email):
 def analyst_copy_command(warehouse, out):
     """Write the analysts' marts-only, read-only DuckDB copy of the embedded warehouse (the
     transform does this after every build)."""
-    from neglect_warehouse import analyst_copy
-    from neglect_warehouse.warehouse import Target
+    from neglect_warehouse.partnership import analyst_copy
+    from neglect_warehouse.partnership.warehouse import Target
 
     target = Target.parse(warehouse)
     if target.kind != "duckdb":
@@ -566,7 +567,7 @@ def query(warehouse, sql_file, sql):
     analysts' copy (data/analyst.duckdb); see docs/analyst-guide.md. A DuckDB file is opened
     read-only with access to files and other databases disabled.
     """
-    from neglect_warehouse.warehouse import Target
+    from neglect_warehouse.partnership.warehouse import Target
 
     text = sql_file.read_text() if sql_file else sql
     if not text or not text.strip():
@@ -576,7 +577,7 @@ def query(warehouse, sql_file, sql):
         if target.kind == "duckdb":
             import duckdb
 
-            from neglect_warehouse.analyst_copy import connect
+            from neglect_warehouse.partnership.analyst_copy import connect
 
             errors = (duckdb.Error, FileNotFoundError)
             con = connect(target.location)  # read-only, no access to files or other databases
@@ -620,9 +621,9 @@ def calibration(profile, seed, out_dir):
     """
     import tempfile
 
-    from neglect_warehouse.synth.calibration import MEASURES, measure
-    from neglect_warehouse.synth.generate import generate as run_generate
-    from neglect_warehouse.synth.settings import load_settings
+    from neglect_synthetic.generator.calibration import MEASURES, measure
+    from neglect_synthetic.generator.generate import generate as run_generate
+    from neglect_synthetic.generator.profile_settings import load_settings
 
     extract = dt.date.fromisoformat(DEFAULT_EXTRACT_DATE)
     with tempfile.TemporaryDirectory(prefix="calibration-") as work:
@@ -670,7 +671,11 @@ def pseudonymise(agency, extract_date, raw_dir, landing, key_file, key_id):
     UPRN (keyed HMAC-SHA256), birth month instead of date of birth; names, addresses and free
     text are dropped. The key is never written anywhere.
     """
-    from neglect_warehouse.pseudonymise import PseudonymiseError, pseudonymise_delivery, read_key
+    from neglect_warehouse.agency.pseudonymise import (
+        PseudonymiseError,
+        pseudonymise_delivery,
+        read_key,
+    )
 
     try:
         manifest = pseudonymise_delivery(

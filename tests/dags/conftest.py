@@ -1,5 +1,5 @@
 """A throw-away Airflow home (SQLite metadata database) for running the DAGs for real, with the
-same code as `neglect-warehouse run` (neglect_warehouse.run)."""
+same code as `neglect-warehouse run` (neglect_warehouse.partnership.run_dags)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse.run import DAGS, airflow_env, migrate, run_dags
+from neglect_warehouse.partnership.run_dags import DAGS, airflow_env, migrate, run_dags
 
 __all__ = ["DAGS", "airflow_env", "airflow_home", "run_dag"]
 

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 from tests.dags.conftest import DAGS, airflow_env, run_dag
 from tests.postgres import fresh_database
 
@@ -90,7 +90,7 @@ def test_ingest_dag_loads_deliveries_and_emits_the_asset(airflow_home, tiny_clea
         "NEGLECT_WAREHOUSE_LANDING": str(landing),
         "NEGLECT_WAREHOUSE_QUARANTINE": str(tmp_path / "quarantine"),
     }
-    first = run_dag(airflow_home, "ingest.py", "ingest_police", **settings)
+    first = run_dag(airflow_home, "ingest_dags.py", "ingest_police", **settings)
     assert first["state"].endswith("success"), first
     assert set(first["tasks"].values()) == {"success"}, first["tasks"]
     mine = [e for e in first["events"] if e["run_id"] == first["run_id"]]
@@ -100,7 +100,7 @@ def test_ingest_dag_loads_deliveries_and_emits_the_asset(airflow_home, tiny_clea
         states = wh.query("select extract_date, state from raw.deliveries order by 1")
     assert [s[1] for s in states] == ["LOADED", "LOADED"]
 
-    again = run_dag(airflow_home, "ingest.py", "ingest_police", **settings)  # nothing new
+    again = run_dag(airflow_home, "ingest_dags.py", "ingest_police", **settings)  # nothing new
     assert again["tasks"]["announce_new_data"].endswith("skipped"), again
     assert not [e for e in again["events"] if e["run_id"] == again["run_id"]]
 
@@ -113,7 +113,7 @@ def test_the_warehouse_can_be_an_airflow_connection(airflow_home, tiny_clean, tm
     with fresh_database() as url:  # initialised; the pipeline role's URL
         result = run_dag(
             airflow_home,
-            "ingest.py",
+            "ingest_dags.py",
             "ingest_probation",
             NEGLECT_WAREHOUSE="",
             AIRFLOW_CONN_NEGLECT_WAREHOUSE=url,
@@ -137,7 +137,7 @@ def test_quarantined_delivery_fails_the_run_loudly(airflow_home, tiny_clean, tmp
         "NEGLECT_WAREHOUSE_LANDING": str(landing),
         "NEGLECT_WAREHOUSE_QUARANTINE": str(tmp_path / "quarantine"),
     }
-    result = run_dag(airflow_home, "ingest.py", "ingest_probation", **settings)
+    result = run_dag(airflow_home, "ingest_dags.py", "ingest_probation", **settings)
     assert result["state"].endswith("failed"), result
     assert result["tasks"]["alert_on_quarantine"].endswith("failed")
     assert not [e for e in result["events"] if e["run_id"] == result["run_id"]]

@@ -8,10 +8,10 @@ import shutil
 import subprocess
 import sys
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import build
-from neglect_warehouse.warehouse import Target
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import build
+from neglect_warehouse.partnership.warehouse import Target
 from tests.dags.conftest import DAGS, airflow_env, run_dag
 
 DESCRIBE = f"""
@@ -59,7 +59,7 @@ def test_board_pack_is_monthly_and_on_the_marts_asset(airflow_home):
 def run_board_pack(airflow_home, warehouse, outbox) -> dict:
     return run_dag(
         airflow_home,
-        "pack.py",
+        "pack_dag.py",
         "board_pack",
         NEGLECT_WAREHOUSE=str(warehouse),
         NEGLECT_WAREHOUSE_OUTBOX=str(outbox),

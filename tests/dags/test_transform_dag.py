@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse import analyst_copy
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import (
+from neglect_warehouse.partnership import analyst_copy
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import (
     PROJECT,
     TransformError,
     agency_selection,
@@ -22,7 +22,7 @@ from neglect_warehouse.transform import (
     data_change_selection,
     dbt_env,
 )
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 from tests.dags.conftest import DAGS, airflow_env, run_dag
 
 RAW_URIS = {f"neglect-warehouse://raw/{a}" for a in ("csc", "police", "health", "probation")}
@@ -93,7 +93,7 @@ def test_transform_dag_builds_the_models_and_emits_marts(airflow_home, ingested,
     warehouse = warehouse_copy(ingested, tmp_path)
     result = run_dag(
         airflow_home,
-        "transform.py",
+        "transform_dag.py",
         "transform",
         NEGLECT_WAREHOUSE=str(warehouse),
         NEGLECT_WAREHOUSE_LANDING=str(tmp_path / "landing"),

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import dbt_env
-from neglect_warehouse.warehouse import Target
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import dbt_env
+from neglect_warehouse.partnership.warehouse import Target
 from tests.dbt.test_dbt_build import dbt
 from tests.postgres import fresh_database
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from neglect_warehouse import access, analyst_copy
+from neglect_warehouse.partnership import access, analyst_copy
 from tests.dbt.test_indicators import last_month_end_on_or_before, month_end, months_back
 from tests.postgres import ADMIN, as_role
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse import contract
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import dbt_env
-from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import dbt_env
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.dbt.test_dbt_build import dbt
 from tests.postgres import fresh_database
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse import contract
-from neglect_warehouse.dbt_sources import model_name
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.transform import dbt_env
-from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.transform.dbt_build import dbt_env
+from neglect_warehouse.partnership.transform.dbt_sources import model_name
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.postgres import fresh_database
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -83,7 +83,7 @@ def test_dbt_build_passes(kind, tiny_clean, tmp_path):
         assert "ERROR=0" in result.stdout
         staging_matches_current_raw(target)
         if kind == "duckdb":  # linkage against the generator's ground truth
-            from neglect_warehouse.bench.linkage import measure
+            from neglect_synthetic.bench.bench_linkage import measure
 
             quality = measure(
                 tmp_path / "warehouse.duckdb", tiny_clean / "out" / "truth" / "person_links.csv"

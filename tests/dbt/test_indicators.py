@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 from tests.dbt.test_dbt_build import dbt
 
 INDICATORS = (
@@ -208,7 +208,7 @@ def test_the_readme_analyst_queries_run(warehouses):
 
 
 def test_a_data_change_rebuild_runs_the_tables_and_tests_and_changes_nothing_else(warehouses):
-    from neglect_warehouse.transform import build, data_change_selection
+    from neglect_warehouse.partnership.transform.dbt_build import build, data_change_selection
 
     target = warehouses["duckdb"]
     sql = f"select {COLUMNS} from marts.fct_indicator_values order by 1, 2, 3"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse.ingest.pipeline import Options, process_manifest
-from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.partnership.ingest.pipeline import Options, process_manifest
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
 from tests.conftest import generate
 
 FIRST, SECOND = "20260930", "20261031"
@@ -106,7 +106,7 @@ class Case:
         return process_manifest(self.manifest(agency, stamp), self.target, Options(self.quarantine))
 
     def raw_fingerprint(self) -> dict[str, tuple]:
-        from neglect_warehouse import contract
+        from neglect_warehouse.shared import contract
 
         with Warehouse(self.target) as wh:
             out = {}

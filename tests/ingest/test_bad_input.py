@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from neglect_warehouse.warehouse import Warehouse
+from neglect_warehouse.partnership.warehouse import Warehouse
 from tests.ingest.conftest import SECOND
 
 QUARANTINED, WARNINGS, LOADED = "QUARANTINED", "LOADED_WITH_WARNINGS", "LOADED"

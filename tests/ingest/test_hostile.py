@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing, ingest_reference
-from neglect_warehouse.warehouse import Warehouse
+from neglect_warehouse.partnership.ingest.folder import ingest_landing, ingest_reference
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.warehouse import Warehouse
 from tests.ingest.conftest import OUTSIDE_MARKERS, SECOND
 from tests.ingest.test_bad_input import mutate, set_cell
 

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from neglect_warehouse import contract
-from neglect_warehouse.ingest.pipeline import KILL_ENV, Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.warehouse import Warehouse, raw_table
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import KILL_ENV, Options
+from neglect_warehouse.partnership.warehouse import Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.ingest.test_bad_input import _duplicate_id, _invalid_code
 from tests.ingest.test_hostile import _fifo, _impossible_stamp, _link_to_passwd, _parent_path
 

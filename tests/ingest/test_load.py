@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from neglect_warehouse import contract
-from neglect_warehouse.warehouse import Warehouse, raw_table
+from neglect_warehouse.partnership.warehouse import Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.ingest.conftest import SECOND
 from tests.ingest.test_bad_input import _empty_file, set_cell
 

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from neglect_warehouse import contract
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.postgres import fresh_database
 
 TABLES = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_reference
-from neglect_warehouse.warehouse import Warehouse
+from neglect_warehouse.partnership.ingest.folder import ingest_reference
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.warehouse import Warehouse
 
 
 def population(case):

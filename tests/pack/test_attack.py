@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from neglect_warehouse.bench.disclosure import built_values
-from neglect_warehouse.pack import attack
-from neglect_warehouse.pack.disclosure import apply, check
+from neglect_synthetic.bench.bench_disclosure import built_values
+from neglect_warehouse.partnership.pack import attack
+from neglect_warehouse.partnership.pack.disclosure import apply, check
 from tests.pack import lp_attacker
 from tests.pack.tables import row, tables
 

@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from neglect_warehouse.pack.content import latest_period, load
-from neglect_warehouse.pack.publish import identifier_problems, write_pack
-from neglect_warehouse.pack.report import print_pdf
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.pack.board_report import print_pdf
+from neglect_warehouse.partnership.pack.content import latest_period, load
+from neglect_warehouse.partnership.pack.publish import identifier_problems, write_pack
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
 IDS = {"assessment": "A13", "appointment": "1234567", "police person": "P0001"}
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from neglect_warehouse.pack import disclosure
-from neglect_warehouse.pack.disclosure import apply, check, protect_table, published
+from neglect_warehouse.partnership.pack import disclosure
+from neglect_warehouse.partnership.pack.disclosure import apply, check, protect_table, published
 from tests.pack.tables import row, tables
 
 COUNTS = ("numerator", "denominator", "excluded_records")

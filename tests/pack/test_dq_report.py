@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from neglect_warehouse import contract, transform
-from neglect_warehouse.ingest.pipeline import Options
-from neglect_warehouse.ingest.run import ingest_landing
-from neglect_warehouse.pack import dq_report
-from neglect_warehouse.pack.data_docs import build_data_docs
-from neglect_warehouse.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse import transform
+from neglect_warehouse.partnership.ingest.folder import ingest_landing
+from neglect_warehouse.partnership.ingest.pipeline import Options
+from neglect_warehouse.partnership.pack import dq_report
+from neglect_warehouse.partnership.pack.data_docs import build_data_docs
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.shared import contract
 from tests.dbt.test_data_quality import add_duplicate_and_incomplete
 
 CHROMIUM = shutil.which("chromium")

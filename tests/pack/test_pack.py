@@ -14,9 +14,9 @@ import shutil
 
 import pytest
 
-from neglect_warehouse.pack.content import THEME_SHEETS, THEMES, latest_period
-from neglect_warehouse.pack.publish import AuditFailed, file_names, make_pack
-from neglect_warehouse.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.pack.content import THEME_SHEETS, THEMES, latest_period
+from neglect_warehouse.partnership.pack.publish import AuditFailed, file_names, make_pack
+from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
 CHROMIUM = shutil.which("chromium")
 VALUE_BLUE = (0x1D, 0x4E, 0x89)
@@ -265,8 +265,8 @@ def test_text_a_spreadsheet_would_run_is_text_in_every_file(warehouse, tmp_path)
     through) is a text cell in the workbook and starts with an apostrophe in the CSV."""
     from openpyxl import load_workbook
 
-    from neglect_warehouse.pack.content import load
-    from neglect_warehouse.pack.publish import write_pack
+    from neglect_warehouse.partnership.pack.content import load
+    from neglect_warehouse.partnership.pack.publish import write_pack
 
     pack = load(warehouse, latest_period(warehouse))
     formula = '=HYPERLINK("http://evil.example","L")'

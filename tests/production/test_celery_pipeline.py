@@ -26,8 +26,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from neglect_warehouse.run import SEQUENCE
-from neglect_warehouse.warehouse import Target
+from neglect_warehouse.partnership.run_dags import SEQUENCE
+from neglect_warehouse.partnership.warehouse import Target
 from tests.dbt.test_indicators import COLUMNS, rows
 from tests.postgres import fresh_database
 
