@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from neglect_warehouse.partnership.paths import EXPECTATIONS
 from neglect_warehouse.shared import contract
 
 GX_VERSION = "1.24.1"
@@ -89,7 +90,7 @@ def suite_for(entity: contract.Entity) -> dict:
 
 
 def suites_dir() -> Path:
-    return Path(__file__).resolve().parents[3] / "expectations"
+    return EXPECTATIONS
 
 
 def suite_path(entity: contract.Entity, folder: Path | None = None) -> Path:

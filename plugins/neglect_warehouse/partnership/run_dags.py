@@ -33,8 +33,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-DAGS = ROOT / "dags"
+from neglect_warehouse.partnership.paths import DAGS
+
 AGENCIES = ("csc", "police", "health", "probation")
 SEQUENCE = (
     ("ingest_dags.py", "ingest_reference"),

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from neglect_warehouse.partnership.paths import DBT_PROJECT
 from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
-PROJECT = Path(__file__).resolve().parents[4] / "dbt_project"
+PROJECT = DBT_PROJECT
 PROJECT_ENV = "NEGLECT_WAREHOUSE_DBT_PROJECT"
 AGENCIES = ("csc", "police", "health", "probation")
 # Statuses of run_results.json that fail a build ("warn" and "skipped" do not by themselves).

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import yaml
 
+from neglect_warehouse.partnership.paths import DBT_PROJECT
 from neglect_warehouse.partnership.transform.statistics import poisson_exact_limits_csv
 from neglect_warehouse.shared import contract
 
-ROOT = Path(__file__).resolve().parents[4]
-DBT = ROOT / "dbt_project"
+DBT = DBT_PROJECT
 HEADER = (
     "Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract "
     "sync`; do not edit by hand."

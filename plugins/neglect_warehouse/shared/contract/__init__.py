@@ -1,7 +1,8 @@
-"""The partnership's data contract (spec/extracts.md), as data: one YAML file per agency
-entity under this folder, plus the code lists. Everything that reads or writes agency files
-(the generator, the pseudonymisation tool, ingest, the GX suites, dbt sources) takes columns,
-types and code lists from here."""
+"""The partnership's data contract (spec/extracts.md), as data: the agencies and column types
+(``partnership.yml``), one YAML file per agency entity under this folder, the code lists
+(``codelists.yml``) and the delivery states (``states.py``). Everything that reads or writes
+agency files (the generator, the pseudonymisation tool, ingest, the GX suites, dbt sources and
+seeds, the reports) takes agencies, columns, types, states and code lists from here."""
 
 from __future__ import annotations
 
@@ -11,15 +12,74 @@ from importlib import resources
 
 import yaml
 
-AGENCIES = ("csc", "police", "health", "probation")
+from neglect_warehouse.shared.contract.states import LOADED_STATES, DeliveryState
+
+__all__ = [
+    "AGENCIES",
+    "LOADED_STATES",
+    "REFERENCE",
+    "Column",
+    "ColumnType",
+    "DeliveryState",
+    "Entity",
+    "Reference",
+    "agency_name",
+    "code_lists",
+    "column_type",
+    "column_types",
+    "entities",
+    "entity",
+]
+
+
+def _root():
+    return resources.files(__package__)
+
+
+@cache
+def _partnership() -> dict:
+    return yaml.safe_load(_root().joinpath("partnership.yml").read_text())
+
+
+AGENCIES: tuple[str, ...] = tuple(_partnership()["agencies"])
+"""The agencies' codes, in the contract's order."""
+REFERENCE: str = _partnership()["reference"]["code"]
+"""The partnership's own reference files: delivered like an agency's, but not an agency."""
+
+
+def agency_name(agency: str) -> str:
+    """The agency's name as a reader sees it ("Children's social care")."""
+    return _partnership()["agencies"][agency]["name"]
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column type: what a value must match (``pattern``, a regular expression for the whole
+    value; ``parse``, a DuckDB expression of ``{c}`` that is null for an impossible value),
+    how staging types it (``cast``, SQL of ``{c}``; None keeps the text), its documentation
+    (``description``) and what a value should be in an agency's words (``expected``)."""
+
+    name: str
+    description: str
+    pattern: str | None = None
+    parse: str | None = None
+    cast: str | None = None
+    expected: str | None = None
+
+
+@cache
+def column_types() -> dict[str, ColumnType]:
+    return {name: ColumnType(name, **spec) for name, spec in _partnership()["column_types"].items()}
+
+
+def column_type(name: str) -> ColumnType:
+    return column_types()[name]
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: (
-        str  # id, token, date, datetime, month, year, yn, code, code_list, locality, text, integer
-    )
+    type: str  # a key of column_types()
     required: bool
     codes: str | None = None
     future_allowed: bool = False
@@ -46,13 +106,9 @@ class Entity:
 
     def file_name(self, extract_date: str) -> str:
         """``extract_date`` as YYYYMMDD."""
-        if self.agency == "reference":
+        if self.agency == REFERENCE:
             return f"{self.name}.csv"
         return f"{self.agency}__{self.name}__{extract_date}.csv"
-
-
-def _root():
-    return resources.files(__package__)
 
 
 @cache
@@ -82,32 +138,10 @@ def _load(agency: str, name: str) -> Entity:
 @cache
 def entities(agency: str) -> tuple[Entity, ...]:
     """The agency's entities, persons first, then in the order of extracts.md §4."""
-    order = {
-        "csc": [
-            "persons",
-            "contacts",
-            "referrals",
-            "assessments",
-            "s47_enquiries",
-            "cin_plans",
-            "cp_plans",
-            "cla_episodes",
-            "missing_episodes",
-            "family_hub",
-            "neglect_tools",
-        ],
-        "police": ["persons", "incidents", "child_notifications", "flags", "strategy_discussions"],
-        "health": [
-            "persons",
-            "appointments",
-            "ed_attendances",
-            "antenatal_bookings",
-            "child_records",
-            "adult_episodes",
-        ],
-        "probation": ["persons", "cases", "safeguarding_checks", "home_visits"],
-        "reference": ["localities", "population"],
-    }[agency]
+    if agency == REFERENCE:
+        order = _partnership()["reference"]["entities"]
+    else:
+        order = _partnership()["agencies"][agency]["entities"]
     found = sorted(
         p.name[:-4] for p in _root().joinpath(agency).iterdir() if p.name.endswith(".yml")
     )
