@@ -17,11 +17,11 @@ PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || tru
 .PHONY: setup browser run test lint bench-generate bench-ingest bench-transform bench-disclosure calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
-$(BIN)/.installed: requirements.lock pyproject.toml
+$(BIN)/.installed: requirements.lock pyproject.toml dev/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" 2>&1 | $(PIP_NOISE)
 	$(BIN)/python -m pip install --quiet -r requirements.lock 2>&1 | $(PIP_NOISE)
-	$(BIN)/python -m pip install --quiet --no-deps -e . 2>&1 | $(PIP_NOISE)
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e dev 2>&1 | $(PIP_NOISE)
 	touch $@
 
 setup: $(BIN)/.installed
