@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from airflow.sdk import Metadata, dag, task
 
 from neglect_warehouse.partnership.assets import raw_asset
+from neglect_warehouse.shared.contract import AGENCIES, REFERENCE, DeliveryState
 
-AGENCIES = ("csc", "police", "health", "probation")
 # Priority in the warehouse_writer pool: above the transform's build (weight 2: itself and the
 # task after it) and the board pack, so the reference files and any waiting deliveries load
 # before a build that would otherwise run without them.
@@ -112,7 +112,7 @@ in use. Emits asset `raw_reference` when new reference data is loaded.
 """,
 )
 def ingest_reference():
-    asset = raw_asset("reference")
+    asset = raw_asset(REFERENCE)
 
     @task(pool="warehouse_writer", outlets=[asset], priority_weight=LOAD_FIRST)
     def load_reference_files():
@@ -124,7 +124,7 @@ def ingest_reference():
         if summary is None:
             raise AirflowSkipException("reference files unchanged")
         print(summary["summary"])
-        if summary["state"] != "LOADED":
+        if summary["state"] != DeliveryState.LOADED:
             raise AirflowFailException(summary["summary"])
 
     load_reference_files()

@@ -24,22 +24,19 @@ Trigger it by hand with `{"select": "<dbt selection>"}` to build part of the pro
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime, timedelta
+from functools import reduce
 
 from airflow.sdk import Metadata, Param, dag, task
 
 from neglect_warehouse.partnership.assets import MARTS, raw_asset
+from neglect_warehouse.shared.contract import AGENCIES, REFERENCE
 
 
 @dag(
     dag_id="transform",
-    schedule=(
-        raw_asset("reference")
-        | raw_asset("csc")
-        | raw_asset("police")
-        | raw_asset("health")
-        | raw_asset("probation")
-    ),
+    schedule=reduce(operator.or_, (raw_asset(a) for a in (REFERENCE, *AGENCIES))),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,

@@ -33,8 +33,8 @@ import tempfile
 from pathlib import Path
 
 from neglect_synthetic.bench import generate
+from neglect_warehouse.shared.contract import AGENCIES
 
-AGENCIES = ("csc", "police", "health", "probation")
 REBUILT_AGENCY = "police"
 
 

@@ -24,7 +24,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-AGENCIES = ("csc", "police", "health", "probation")
+from neglect_warehouse.shared.contract import AGENCIES
+
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
 OWNER = "warehouse_owner"
 PIPELINE = "pipeline"

@@ -34,8 +34,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from neglect_warehouse.partnership.paths import DAGS
+from neglect_warehouse.shared.contract import AGENCIES, DeliveryState
 
-AGENCIES = ("csc", "police", "health", "probation")
+QUARANTINED = DeliveryState.QUARANTINED.value
+
 SEQUENCE = (
     ("ingest_dags.py", "ingest_reference"),
     *(("ingest_dags.py", f"ingest_{a}") for a in AGENCIES),
@@ -336,9 +338,9 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
             "select agency, extract_date, delivery_id, state, rows_loaded, rows_rejected,"
             " processed_at as seen from raw.deliveries where processed_at >= ?"
             " union all select agency, extract_date, delivery_id, state, null, null, event_at"
-            " from raw.delivery_events where state = 'DUPLICATE' and event_at >= ?"
+            " from raw.delivery_events where state = ? and event_at >= ?"
             " order by seen",
-            [started, started],
+            [started, DeliveryState.DUPLICATE.value, started],
         )
         current = wh.query(
             "select agency, extract_date, delivery_id from raw.current_deliveries order by 1"
@@ -355,7 +357,7 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
         }
         for a, d, i, s, loaded, rejected, _ in events
     ]
-    quarantined_agencies = {d["agency"] for d in deliveries if d["state"] == "QUARANTINED"}
+    quarantined_agencies = {d["agency"] for d in deliveries if d["state"] == QUARANTINED}
     runs = []
     for r in results:
         state = _state(r["state"])
@@ -389,7 +391,7 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
         "seconds": round(seconds, 1),
         "dag_runs": runs,
         "deliveries": deliveries,
-        "quarantined": sum(d["state"] == "QUARANTINED" for d in deliveries),
+        "quarantined": sum(d["state"] == QUARANTINED for d in deliveries),
         "current": {a: {"extract_date": str(d), "delivery_id": i} for a, d, i in current},
         "marts": marts,
         "fct_indicator_values": marts.get(FCT),

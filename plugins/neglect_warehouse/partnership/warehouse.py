@@ -87,14 +87,14 @@ METADATA_DDL = [
     )""",
 ]
 
-CURRENT_VIEW = """create or replace view raw.current_deliveries as
+CURRENT_VIEW = f"""create or replace view raw.current_deliveries as
     select delivery_id, agency, extract_date, arrived_at, state
     from (
         select d.*, row_number() over (
             partition by agency order by extract_date desc, arrived_at desc, processed_at desc
         ) as newest
         from raw.deliveries as d
-        where state in ('LOADED', 'LOADED_WITH_WARNINGS')
+        where state in ({", ".join(f"'{state}'" for state in contract.LOADED_STATES)})
     ) as loaded
     where newest = 1"""
 
@@ -114,7 +114,7 @@ def raw_ddl(entity: contract.Entity) -> str:
 
 def all_ddl() -> list[str]:
     ddl = [*METADATA_DDL]
-    for agency in (*contract.AGENCIES, "reference"):
+    for agency in (*contract.AGENCIES, contract.REFERENCE):
         ddl.extend(raw_ddl(e) for e in contract.entities(agency))
     ddl.append(CURRENT_VIEW)
     return ddl

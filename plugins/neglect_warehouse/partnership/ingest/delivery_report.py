@@ -10,14 +10,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-ACTIONS = {
-    "LOADED": "Nothing to do.",
-    "LOADED_WITH_WARNINGS": "The delivery is loaded. Correct the rows and values below at "
-    "source; they are missing from the warehouse or reported as breaches.",
-    "QUARANTINED": "Nothing from this delivery was loaded; your previous delivery stays "
-    "current. Fix the problems below and send a corrected delivery with a new "
-    "manifest.",
-}
+from neglect_warehouse.shared.contract import DeliveryState
 
 
 def write_report(outcome, copy: list[Path], root: Path, results=None) -> Path:
@@ -41,7 +34,7 @@ def write_report(outcome, copy: list[Path], root: Path, results=None) -> Path:
         "rows_in": outcome.rows_in,
         "rows_loaded": outcome.rows_loaded,
         "rows_rejected": outcome.rows_rejected,
-        "what_to_do": ACTIONS.get(outcome.state, ""),
+        "what_to_do": DeliveryState(outcome.state).action,
         "findings": findings,
     }
     tmp = folder / ".report.json.tmp"
@@ -50,7 +43,7 @@ def write_report(outcome, copy: list[Path], root: Path, results=None) -> Path:
     lines = [
         f"# {outcome.agency} delivery of {outcome.extract_date}: {outcome.state}",
         "",
-        f"Delivery id `{outcome.delivery_id}`. {ACTIONS.get(outcome.state, '')}",
+        f"Delivery id `{outcome.delivery_id}`. {DeliveryState(outcome.state).action}",
         "",
     ]
     if outcome.rows_in:

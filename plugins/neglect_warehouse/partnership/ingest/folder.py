@@ -51,7 +51,9 @@ def ingest_landing(
     IngestFailed is raised at the end with all their outcomes."""
     outcomes: list[Outcome] = []
     failures: list[tuple[Path, str]] = []
-    steps = [(Path(landing) / "reference", lambda: ingest_reference(landing, target, options))]
+    steps = [
+        (Path(landing) / contract.REFERENCE, lambda: ingest_reference(landing, target, options))
+    ]
     steps = steps if reference else []
     steps += [
         (manifest, lambda m=manifest: process_manifest(m, target, options))

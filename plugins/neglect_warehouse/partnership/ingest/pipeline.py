@@ -32,8 +32,12 @@ from neglect_warehouse.partnership.ingest.rules import (
 from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
 from neglect_warehouse.shared import contract
 
-LOADED, WARNINGS, QUARANTINED = "LOADED", "LOADED_WITH_WARNINGS", "QUARANTINED"
-DUPLICATE, INCOMPLETE = "DUPLICATE", "INCOMPLETE"
+# the states (plain strings: they go into the warehouse and XCom as they are)
+LOADED = contract.DeliveryState.LOADED.value
+WARNINGS = contract.DeliveryState.LOADED_WITH_WARNINGS.value
+QUARANTINED = contract.DeliveryState.QUARANTINED.value
+DUPLICATE = contract.DeliveryState.DUPLICATE.value
+INCOMPLETE = contract.DeliveryState.INCOMPLETE.value
 FINAL = (LOADED, WARNINGS, QUARANTINED)
 DEFAULT_REJECT_THRESHOLD = 0.05
 KILL_ENV = "NEGLECT_WAREHOUSE_KILL_AT"  # tests: SIGKILL ourselves at the N-th checkpoint

@@ -14,41 +14,6 @@ from neglect_warehouse.partnership.ingest.files import escaped, shown
 from neglect_warehouse.partnership.ingest.findings import REJECT, Finding
 from neglect_warehouse.shared import contract
 
-# Text patterns of the contract's column types (extracts.md §2). Codes are not rejected here:
-# a code outside its list is loaded and reported as a validity breach (by the GX suites).
-TYPE_PATTERN = {
-    "id": r"[A-Za-z0-9_-]{1,64}",
-    "token": r"[0-9a-f]{32}",
-    "date": r"\d{4}-\d{2}-\d{2}",
-    "datetime": r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
-    "month": r"\d{4}-\d{2}",
-    "yn": r"[YN]",
-    "year": r"\d{4}",
-    "integer": r"-?\d{1,9}",
-    "locality": r"[A-Za-z0-9_-]{1,32}",
-    # free text, but never what a spreadsheet would run (a formula, a command, a control)
-    "text": r"(?s)[^=+\-@\t\r].*",
-}
-# and values that look right must also be real dates
-TYPE_PARSE = {
-    "date": "try_strptime({c}, '%Y-%m-%d')",
-    "datetime": "try_strptime({c}, '%Y-%m-%dT%H:%M')",
-    "month": "try_strptime({c} || '-01', '%Y-%m-%d')",
-}
-TYPE_WORDS = {
-    "id": "an identifier of 1–64 letters, digits, '_' or '-'",
-    "token": "a token of 32 lowercase hex characters",
-    "date": "a date YYYY-MM-DD",
-    "datetime": "a date-time YYYY-MM-DDTHH:MM",
-    "month": "a month YYYY-MM",
-    "yn": "Y or N",
-    "year": "a year YYYY",
-    "integer": "a whole number",
-    "locality": "a locality code",
-    "text": "text that a spreadsheet would not run (it must not start with =, +, -, @, "
-    "a tab or a carriage return)",
-}
-
 
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -159,11 +124,15 @@ def read_file(
             problems.append(
                 (f"{col} is null", c.name, "missing_required_value", "required value missing")
             )
-        pattern = TYPE_PATTERN.get(c.type)
+        # the type's text pattern (extracts.md §2; contract column_types). Codes are not
+        # rejected here: a code outside its list is loaded and reported as a validity breach
+        # (by the GX suites).
+        kind = contract.column_type(c.type)
+        pattern = kind.pattern
         if pattern:
             check = f"not regexp_full_match({col}, {lit(pattern)})"
-            if c.type in TYPE_PARSE:
-                check = f"({check} or {TYPE_PARSE[c.type].format(c=col)} is null)"
+            if kind.parse:
+                check = f"({check} or {kind.parse.format(c=col)} is null)"
             problems.append((f"({col} is not null and {check})", c.name, f"bad_{c.type}", None))
     if entity.name == "persons":
         problems.append(
@@ -200,7 +169,7 @@ def read_file(
             f"select * from ({details}) order by 1, 2"
         ).fetchall():
             msg = messages[(col, rule)] or (
-                f"value {shown(value, 40)} is not {TYPE_WORDS[types[col]]}"
+                f"value {shown(value, 40)} is not {contract.column_type(types[col]).expected}"
             )
             findings.append(Finding(REJECT, rule, msg, action, name, line, col))
     keyvalue = "concat_ws('|', " + ", ".join(f"p.{q(k)}" for k in entity.primary_key) + ")"

@@ -19,6 +19,8 @@ from neglect_warehouse.partnership.ingest.findings import QUARANTINE, Finding
 from neglect_warehouse.partnership.ingest.pipeline import (
     INSERT_DELIVERY,
     INSERT_EVENT,
+    LOADED,
+    QUARANTINED,
     DeliveryLoad,
     Options,
     Outcome,
@@ -30,7 +32,7 @@ from neglect_warehouse.partnership.ingest.rules import identifier_breaches
 from neglect_warehouse.partnership.warehouse import Warehouse
 from neglect_warehouse.shared import contract
 
-AGENCY = "reference"
+AGENCY = contract.REFERENCE
 
 
 def process_reference(landing: Path, wh: Warehouse, options: Options) -> Outcome | None:
@@ -61,7 +63,7 @@ def _process_pair(wh, options, entities, paths, facts, found, digest, stamps) ->
     arrived = dt.datetime.fromtimestamp(max(stamps, default=0)).replace(microsecond=0)
     if wh.query("select 1 from raw.deliveries where delivery_id = ?", [delivery_id]):
         return None
-    outcome = Outcome(AGENCY, arrived.date(), delivery_id, "LOADED")
+    outcome = Outcome(AGENCY, arrived.date(), delivery_id, LOADED)
     spill = tempfile.mkdtemp(prefix="ingest-spill-")
     con = _work_connection(wh, options, spill)
     results = {}
@@ -95,13 +97,13 @@ def _process_pair(wh, options, entities, paths, facts, found, digest, stamps) ->
                 )
         outcome.rows_in = sum(r.rows_in for r in results.values())
         if any(f.severity == QUARANTINE for f in outcome.findings):
-            outcome.state = "QUARANTINED"
+            outcome.state = QUARANTINED
         else:
             outcome.rows_loaded = sum(r.rows_loaded for r in results.values())
         outcome.rows_rejected = outcome.rows_in - outcome.rows_loaded
         outcome.report = _write_report(
             outcome,
-            list(paths.values()) if outcome.state == "QUARANTINED" else [],
+            list(paths.values()) if outcome.state == QUARANTINED else [],
             options.quarantine,
         )
         row = [
@@ -127,7 +129,7 @@ def _process_pair(wh, options, entities, paths, facts, found, digest, stamps) ->
             con,
             AGENCY,
             delivery_id,
-            results if outcome.state == "LOADED" else {},
+            results if outcome.state == LOADED else {},
             spill,
             replace=True,
         )

@@ -6,8 +6,7 @@ from __future__ import annotations
 from neglect_warehouse.partnership import settings
 from neglect_warehouse.partnership.ingest.folder import ingest_landing, ingest_reference
 from neglect_warehouse.partnership.ingest.pipeline import QUARANTINED, Options, Outcome
-
-LOADED_STATES = ("LOADED", "LOADED_WITH_WARNINGS")
+from neglect_warehouse.shared.contract import LOADED_STATES
 
 
 def ingest_agency(agency: str) -> list[dict]:

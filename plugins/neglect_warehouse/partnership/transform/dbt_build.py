@@ -27,10 +27,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from neglect_warehouse.partnership.paths import DBT_PROJECT
 from neglect_warehouse.partnership.warehouse import Target, Warehouse
+from neglect_warehouse.shared.contract import AGENCIES, REFERENCE
 
 PROJECT = DBT_PROJECT
 PROJECT_ENV = "NEGLECT_WAREHOUSE_DBT_PROJECT"
-AGENCIES = ("csc", "police", "health", "probation")
 # Statuses of run_results.json that fail a build ("warn" and "skipped" do not by themselves).
 FAILED = ("error", "fail", "runtime error")
 # Set for dbt from the Target; removed from the inherited environment first so that a stale
@@ -97,7 +97,7 @@ def agency_selection(*agencies: str) -> str:
     ``reference``) affects: each one's staging views and every model and test downstream of
     them. Valid once a full build has succeeded on the warehouse (the other agencies' staging
     views and the seeds must exist); see docs/transform.md."""
-    unknown = set(agencies) - {*AGENCIES, "reference"}
+    unknown = set(agencies) - {*AGENCIES, REFERENCE}
     if unknown or not agencies:
         raise ValueError(f"not an agency: {sorted(unknown) or 'none given'}")
     return " ".join(f"source:{a}+" for a in sorted(set(agencies)))
