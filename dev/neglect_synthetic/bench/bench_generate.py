@@ -19,8 +19,18 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TypedDict
 
-TARGETS = {"la": {"seconds": 60, "peak_mb": None}, "region": {"seconds": 600, "peak_mb": 4096}}
+
+class Target(TypedDict):
+    seconds: int
+    peak_mb: int | None  # None: no memory target
+
+
+TARGETS: dict[str, Target] = {
+    "la": {"seconds": 60, "peak_mb": None},
+    "region": {"seconds": 600, "peak_mb": 4096},
+}
 
 
 def main() -> None:

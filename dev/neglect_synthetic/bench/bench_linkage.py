@@ -41,9 +41,9 @@ def measure(warehouse: Path, truth: Path) -> dict:
     import duckdb
 
     con = duckdb.connect(str(warehouse), read_only=True)
-    tp, pred, actual, xtp, xpred, xactual, records = con.execute(
-        SQL.format(truth=Path(truth).resolve())
-    ).fetchone()
+    row = con.execute(SQL.format(truth=Path(truth).resolve())).fetchone()
+    assert row is not None  # aggregates without group by: always one row
+    tp, pred, actual, xtp, xpred, xactual, records = row
     con.close()
 
     def ratio(a, b):

@@ -155,6 +155,7 @@ def measure(out_dir: Path, extract_date: dt.date) -> dict[str, float]:
         r"\b([\w.]+)::(date|int|timestamp)\b", r"try_cast(\1 as \2)", _sql(raw, extract_date)
     )
     row = duckdb.connect().execute(sql).fetchone()
+    assert row is not None  # a select of aggregates alone: always one row
     return {
         m.name: float(v) if v is not None else float("nan")
         for m, v in zip(MEASURES, row, strict=True)

@@ -143,7 +143,16 @@ def simulate_csc(
     return _assemble(rng, rounds, children, pop, timeline, model, practice, id_base)
 
 
-def _simulate_round(rng, child, ref, tier, neglect, outcome_p, model, practice):
+def _simulate_round(
+    rng: np.random.Generator,
+    child: np.ndarray,
+    ref: np.ndarray,
+    tier: np.ndarray,
+    neglect: np.ndarray,
+    outcome_p: np.ndarray,
+    model: dict,
+    practice: dict,
+) -> dict[str, np.ndarray]:
     n = len(child)
     u = rng.random(n)
     outcome = (u[:, None] > np.cumsum(outcome_p[tier], axis=1)).sum(axis=1)

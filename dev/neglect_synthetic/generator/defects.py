@@ -233,7 +233,7 @@ def row_defects(
             con.execute(f'update {table} set "{col}" = null where rowid = {int(r)}')
             found.append(Defect(date, agency, entity, rid, "missing_required_value", col))
 
-    rows = _pick(rng, n, rates["invalid_code"]) if codes else []
+    rows = _pick(rng, n, rates["invalid_code"]) if codes else np.empty(0, dtype=np.int64)
     for r, rid in zip(rows, ids(rows), strict=True):
         col = codes[rng.integers(len(codes))]
         con.execute(f"""update {table} set "{col}" = 'ZZ9' where rowid = {int(r)}""")

@@ -35,6 +35,7 @@ FOREVER = np.iinfo(np.int64).max // 2
 def _on_neglect_plan(csc: CscRecords, person: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Whether each (person, day) falls inside one of the person's CP plans (any category)."""
     cp = csc.cp
+    assert cp is not None  # simulate_csc sets every fact
     result = np.zeros(len(person), dtype=bool)
     if not len(cp) or not len(person):
         return result
@@ -57,6 +58,7 @@ def simulate_health(
     children = pop.children
     birth = pop.birth[children]
     known = csc.known_from
+    assert known is not None  # simulate_csc sets every fact
     frames = {}
 
     # Mandated health-visiting reviews for children born in the simulated period.
@@ -83,6 +85,7 @@ def simulate_health(
 
     # ICPC health assessments, requested on the ICPC date.
     s47 = csc.s47
+    assert s47 is not None  # simulate_csc sets every fact
     icpc = s47[s47["icpc_date"] != NAT]
     person = icpc["person"].to_numpy()
     requested = icpc["icpc_date"].to_numpy()

@@ -80,6 +80,7 @@ def simulate_police(
     present = np.concatenate(present_list)
     # Missing children are police incidents too (one per missing episode, the child present).
     missing = csc.missing
+    assert missing is not None  # simulate_csc sets every fact
     m_person = missing["person"].to_numpy()
     hh = np.concatenate([hh, pop.hh[m_person]])
     m_dt = missing["start_datetime"].to_numpy() + rng.integers(30, 600, len(m_person))
@@ -158,6 +159,7 @@ def simulate_police(
 
     flags = _flags(rng, csc, practice, id_base)
     s47 = csc.s47
+    assert s47 is not None  # simulate_csc sets every fact
     recorded = rng.random(len(s47)) < practice["police_strategy_discussion_recorded"]
     s = s47[recorded]
     offset = rng.choice([0, 0, 0, 0, 0, 0, -1, 1, 2, 3, -3], len(s))
@@ -182,6 +184,7 @@ def simulate_police(
 def _flags(rng, csc: CscRecords, practice, id_base) -> pd.DataFrame:
     """Flags set (often late, sometimes never ended) for children on plans or in care."""
     cp = csc.cp
+    assert cp is not None  # simulate_csc sets every fact
     set_cp = rng.random(len(cp)) < practice["police_flag_for_cp_plan"]
     c = cp[set_cp]
     n = len(c)
@@ -189,6 +192,7 @@ def _flags(rng, csc: CscRecords, practice, id_base) -> pd.DataFrame:
     end = np.where(rng.random(n) < 0.7, c["end_date"].to_numpy() + rng.integers(0, 60, n), NAT)
     kind = np.where(rng.random(n) < 0.85, 0, 3)
     cla = csc.cla
+    assert cla is not None  # simulate_csc sets every fact
     set_la = rng.random(len(cla)) < practice["police_flag_for_looked_after"]
     la = cla[set_la]
     m = len(la)

@@ -317,7 +317,7 @@ def _observe_login(cur, login: str, relations) -> dict[str, str]:
     probed = cur.fetchall()
     cur.execute("reset role")
     seen: dict[str, set[str]] = {layer: set() for layer in LAYERS}
-    result = {"create": [], "new tables": [], "database": []}
+    result: dict[str, list[str]] = {"create": [], "new tables": [], "database": []}
     creators = set()
     for schema, name, can_read, can_write, rows, creator in probed:
         if schema == "(database)":

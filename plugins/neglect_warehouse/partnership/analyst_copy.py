@@ -17,7 +17,7 @@ ENV = "NEGLECT_WAREHOUSE_ANALYST_COPY"
 # Not "marts.duckdb": DuckDB names a catalog after its file, and "marts.x" would be ambiguous.
 NAME = "analyst.duckdb"
 # Read-only, no files, no other databases, no extensions fetched or loaded, settings locked.
-ANALYST_CONFIG = {
+ANALYST_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
@@ -53,7 +53,9 @@ def write(warehouse: str | os.PathLike, out: str | os.PathLike | None = None) ->
         ]
         if not tables:
             raise RuntimeError(f"{warehouse} has no marts yet: build the models first")
-        (copy,) = con.execute("select current_database()").fetchone()
+        row = con.execute("select current_database()").fetchone()
+        assert row is not None  # a select without from: always one row
+        (copy,) = row
         con.execute(f'create schema "{copy}".marts')
         for name in tables:
             con.execute(

@@ -43,6 +43,7 @@ def suite_for(entity: contract.Entity) -> dict:
                 }
             )
         if c.type == "code":
+            assert c.codes is not None, f"code column {c.name} names no code list"
             expectations.append(
                 {
                     "type": "expect_column_values_to_be_in_set",
@@ -51,6 +52,7 @@ def suite_for(entity: contract.Entity) -> dict:
                 }
             )
         if c.type == "code_list":
+            assert c.codes is not None, f"code_list column {c.name} names no code list"
             one = "|".join(re.escape(v) for v in codes[c.codes])
             expectations.append(
                 {

@@ -32,9 +32,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from neglect_warehouse.partnership.paths import DAGS
 from neglect_warehouse.shared.contract import AGENCIES, DeliveryState
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 QUARANTINED = DeliveryState.QUARANTINED.value
 
@@ -113,7 +117,7 @@ def run_dags(
     with open(log or os.devnull, "w") as sink:
         child = subprocess.Popen(
             command,
-            env=airflow_env(home, **settings),
+            env=airflow_env(home, DAGS, **settings),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -128,6 +132,7 @@ def run_dags(
         watchdog = threading.Timer(timeout, expire) if timeout else None
         if watchdog:
             watchdog.start()
+        assert child.stdout is not None  # stdout=PIPE
         try:
             for line in child.stdout:
                 sink.write(line)
@@ -177,7 +182,12 @@ def child(argv: list[str]) -> None:
     for spec in specs:
         path, dag_id = spec.rsplit(":", 1)
         if dag_id in when_new and not emitted:
-            result = {"dag_id": dag_id, "state": "not needed", "run_id": None, "tasks": {}}
+            result: dict[str, object] = {
+                "dag_id": dag_id,
+                "state": "not needed",
+                "run_id": None,
+                "tasks": {},
+            }
             result.update({"xcom": {}, "errors": {}, "events": [], "seconds": 0.0})
             print(RESULT_PREFIX + json.dumps(result), flush=True)
             continue
@@ -205,12 +215,13 @@ def child(argv: list[str]) -> None:
             ]
             tis = run.get_task_instances(session=session)
             states = {ti.task_id: str(ti.state) for ti in tis}
-            xcom = {
-                x.task_id: XComModel.deserialize_value(x)
-                for x in session.scalars(
-                    XComModel.get_many(run_id=run.run_id, dag_ids=dag_id, key="return_value")
-                )
-            }
+            # Airflow annotates get_many as Select[tuple[XComModel]], SQLAlchemy 2.0's spelling
+            # of rows of one XComModel; SQLAlchemy 2.1 (installed) spells it Select[XComModel]
+            returned = cast(
+                "Select[XComModel]",
+                XComModel.get_many(run_id=run.run_id, dag_ids=dag_id, key="return_value"),
+            )
+            xcom = {x.task_id: XComModel.deserialize_value(x) for x in session.scalars(returned)}
         result = {
             "dag_id": dag_id,
             "state": str(run.state),
@@ -272,6 +283,11 @@ def run_landing(
     clock = time.perf_counter()
     when_new = () if rebuild or not _has_marts(target) else ("transform", "board_pack")
     home = Path(tempfile.mkdtemp(prefix="neglect-warehouse-airflow-"))
+
+    def progress(result: dict) -> None:
+        for line in _progress(result):
+            echo(line)
+
     try:
         echo(f"airflow: metadata database in {home} …")
         migrate(home)
@@ -282,7 +298,7 @@ def run_landing(
             retries=False,
             when_new=when_new,
             on_start=lambda dag_id: echo(f"{dag_id} …"),
-            on_result=lambda r: [echo(line) for line in _progress(r)],
+            on_result=progress,
             log=out / "airflow.log",
             timeout=timeout,
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from neglect_warehouse.partnership.ingest.landing import find_manifests
@@ -51,12 +53,12 @@ def ingest_landing(
     IngestFailed is raised at the end with all their outcomes."""
     outcomes: list[Outcome] = []
     failures: list[tuple[Path, str]] = []
-    steps = [
+    steps: list[tuple[Path, Callable[[], Outcome | None]]] = [
         (Path(landing) / contract.REFERENCE, lambda: ingest_reference(landing, target, options))
     ]
     steps = steps if reference else []
     steps += [
-        (manifest, lambda m=manifest: process_manifest(m, target, options))
+        (manifest, partial(process_manifest, manifest, target, options))
         for manifest in find_manifests(landing, agencies)
     ]
     for where, step in steps:

@@ -62,12 +62,19 @@ class Manifest:
 
 def find_manifests(landing: Path, agencies=contract.AGENCIES) -> list[Path]:
     """Manifests in the landing folder, oldest extract first (hidden staging folders skipped)."""
-    found = []
+    found: list[Path] = []
     for agency in agencies:
         folder = Path(landing) / agency
         if folder.is_dir():
             found.extend(p for p in folder.iterdir() if MANIFEST.match(p.name))
-    return sorted(found, key=lambda p: (MANIFEST.match(p.name)["stamp"], p.name))
+    return sorted(found, key=_manifest_order)
+
+
+def _manifest_order(path: Path) -> tuple[str, str]:
+    """A manifest's sort key: its name's date, then its name."""
+    name = MANIFEST.match(path.name)
+    assert name is not None  # find_manifests keeps manifest names only
+    return name["stamp"], path.name
 
 
 def stamp_date(stamp: str) -> dt.date | None:
@@ -117,6 +124,7 @@ def read_manifest(path: Path) -> Manifest:
         raise Quarantine([Finding(QUARANTINE, "manifest", message, action, path.name)])
 
     name = MANIFEST.match(path.name)
+    assert name is not None  # a path from find_manifests: named as a manifest
     try:
         with open_in(path.parent, path.name, MAX_MANIFEST_BYTES) as opened:
             data = opened.read(MAX_MANIFEST_BYTES)

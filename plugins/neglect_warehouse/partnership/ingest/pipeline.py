@@ -18,6 +18,7 @@ import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from neglect_warehouse.partnership.ingest import landing as L
 from neglect_warehouse.partnership.ingest.files import shown
@@ -184,7 +185,7 @@ def process_manifest(path: Path, target: Target, options: Options) -> Outcome | 
         return _process_complete(wh, m, options)
 
 
-def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome:
+def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome | None:
     """Record a manifest that cannot be read as a delivery: QUARANTINED, with its reason. Its
     id is the sha256 of its bytes when it is a regular file (else of its name and status, never
     of what a link points at); its date is its name's, or, when the name's date is no date, the
@@ -207,7 +208,9 @@ def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome:
     except (Refused, OSError):
         what = f"{path.name}|{status.st_mode if status else 0}|{status.st_size if status else 0}"
         sha = hashlib.sha256(f"{what}|{arrived.isoformat()}".encode()).hexdigest()
-    extract = L.stamp_date(L.MANIFEST.match(path.name)["stamp"]) or arrived.date()
+    name = L.MANIFEST.match(path.name)
+    assert name is not None  # a path from find_manifests: named as a manifest
+    extract = L.stamp_date(name["stamp"]) or arrived.date()
     outcome = Outcome(agency, extract, sha[:16], QUARANTINED, exc.findings)
     if _previous(wh, outcome.delivery_id):
         return None  # recorded by an earlier run: nothing new
@@ -457,7 +460,7 @@ class DeliveryLoad:
         self.wh, self.con, self.results, self.spill = wh, con, results, spill
         self.agency, self.delivery_id, self.replace = agency, delivery_id, replace
         self.pg = wh.target.kind == "postgres"
-        self.cur = None
+        self.cur: Any = None  # PostgreSQL: a psycopg cursor; DuckDB: the work connection
 
     def rows(self) -> None:
         delivery = lit(self.delivery_id)

@@ -117,7 +117,8 @@ def read_file(
 
     # Row checks: required values and types (a boolean first; the reasons only for bad rows),
     # then repeated keys (every occurrence after the first).
-    problems = []  # (condition, column, rule, message or None: the value is quoted)
+    # (condition, column, rule, message or None: the value is quoted)
+    problems: list[tuple[str, str, str, str | None]] = []
     for c in entity.columns:
         col = q(c.name)
         if c.required:

@@ -48,7 +48,8 @@ def process_reference(landing: Path, wh: Warehouse, options: Options) -> Outcome
             facts[e.name], found[e.name] = L.fingerprint(paths[e.name], e, None)
         digest = hashlib.sha256()
         for e in entities:
-            for block in facts[e.name].opened.blocks() if facts[e.name].opened else ():
+            opened = facts[e.name].opened
+            for block in opened.blocks() if opened else ():
                 digest.update(block)
         stamps = [f.opened.mtime for f in facts.values() if f.opened is not None]
         return _process_pair(wh, options, entities, paths, facts, found, digest, stamps)
