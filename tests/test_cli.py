@@ -17,11 +17,16 @@ SCRIPT = shutil.which("neglect-warehouse") or str(Path(sys.executable).parent / 
         (["generate"], "--deliveries"),
         (["pseudonymise"], "--key-file"),
         (["calibration"], "--profile"),
+        (["dq-report"], "--delivery"),
     ],
 )
-def test_help(command, expected):
+@pytest.mark.parametrize("entry", ["script", "module"])
+def test_help(command, expected, entry):
+    """Through the console script and as ``python -m neglect_warehouse.cli`` (the benchmarks'
+    way), where the development package's commands join while the CLI module is loading."""
+    start = [SCRIPT] if entry == "script" else [sys.executable, "-m", "neglect_warehouse.cli"]
     result = subprocess.run(
-        [SCRIPT, *command, "--help"], capture_output=True, text=True, timeout=60
+        [*start, *command, "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from neglect_warehouse.cli import Progress, iso_date
+from neglect_warehouse.console import Progress, iso_date
 
 DEFAULT_EXTRACT_DATE = "2026-10-31"  # the newest month of the synthetic data
 

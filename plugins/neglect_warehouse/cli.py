@@ -4,55 +4,14 @@ Heavy libraries are imported inside the commands, so ``--help`` answers at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
+from neglect_warehouse.console import iso_date
 from neglect_warehouse.partnership.access import GROUPS  # names only: nothing heavy is imported
 from neglect_warehouse.shared.contract import AGENCIES, DeliveryState
-
-
-def iso_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-10-31") from exc
-
-
-class Progress:
-    """A rich progress bar on a terminal, one line per stage otherwise (CI logs)."""
-
-    def __init__(self):
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            transient=False,
-            disable=not sys.stderr.isatty(),
-        )
-        self._tasks: dict[str, int] = {}
-
-    def __enter__(self):
-        self._progress.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._progress.__exit__(*exc)
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage not in self._tasks:
-            self._tasks[stage] = self._progress.add_task(stage, total=total)
-            if not sys.stderr.isatty():
-                click.echo(f"{stage} …", err=True)
-        self._progress.update(self._tasks[stage], completed=done)
-
 
 BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
 
@@ -407,6 +366,51 @@ def pack(period, warehouse, outbox, no_email):
     click.echo(published.summary())
     for path in published.files:
         click.echo(f"  {path}")
+
+
+@main.command("dq-report")
+@click.option("--warehouse", help=WAREHOUSE_HELP)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the reports (default data/dq_reports).",
+)
+@click.option("--agency", type=AGENCY_CHOICE, help="Only this agency (default: every agency).")
+@click.option(
+    "--delivery",
+    metavar="ID",
+    help="With --agency: this delivery (default: the agency's newest, whatever its state).",
+)
+def dq_report_command(warehouse, out_dir, agency, delivery):
+    """Write the agencies' data quality reports and print their paths.
+
+    One self-contained HTML file per agency, for its newest delivery, or with --agency (and
+    --delivery) for one delivery, named dq_report_<agency>_<extract date>_<delivery id>.html:
+    the delivery's state, completeness, validity, repeated ids, consistency rules, timeliness
+    and linkage, with the trend across the agency's deliveries (docs/dq-report.md). Reads the
+    data quality marts: build them first (neglect-warehouse run, or dbt build).
+    """
+    from neglect_warehouse.partnership.pack.dq_report import (
+        DEFAULT_OUT_DIR,
+        render_agency_report,
+        render_all,
+    )
+    from neglect_warehouse.partnership.warehouse import Target
+
+    if delivery and not agency:
+        raise click.UsageError("--delivery needs --agency")
+    target = Target.parse(warehouse)
+    out_dir = out_dir or DEFAULT_OUT_DIR
+    if agency:
+        try:
+            paths = [render_agency_report(target, agency, delivery, out_dir)]
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    else:
+        paths = render_all(target, out_dir)
+    for path in paths:
+        click.echo(path)
 
 
 @main.command("analyst-copy")

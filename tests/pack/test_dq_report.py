@@ -9,7 +9,6 @@ against the report's own code."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
@@ -17,12 +16,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from neglect_warehouse import transform
+from neglect_warehouse.cli import main
 from neglect_warehouse.partnership.ingest.folder import ingest_landing
 from neglect_warehouse.partnership.ingest.pipeline import Options
 from neglect_warehouse.partnership.pack import dq_report
 from neglect_warehouse.partnership.pack.data_docs import build_data_docs
+from neglect_warehouse.partnership.transform.dbt_build import build
 from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
 from neglect_warehouse.shared import contract
 from tests.dbt.test_data_quality import add_duplicate_and_incomplete
@@ -42,7 +43,7 @@ def target(tiny_defects, tmp_path_factory) -> Target:
     ingest_landing(landing, target, options)
     add_duplicate_and_incomplete(landing)
     ingest_landing(landing, target, options)
-    transform.build(target, "+marts.data_quality")
+    build(target, "+marts.data_quality")
     return target
 
 
@@ -185,7 +186,8 @@ def test_one_self_contained_report_per_agency_for_its_newest_delivery(target, re
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
         assert "@media print" in html
         page = dom(path)
-        assert page.find(id="state").text() == dq_report.STATE_WORDS[newest["state"]]
+        assert page.find(id="state").text() == contract.DeliveryState(newest["state"]).label
+        assert page.find("h1").text().startswith(contract.agency_name(agency))
 
 
 def test_the_trend_has_one_row_per_delivery_up_to_the_reported_one(target, reports, tmp_path):
@@ -435,29 +437,37 @@ def test_no_token_record_id_or_value_in_any_report(target, reports, tmp_path):
                 assert message not in html
 
 
-def test_agency_summaries_for_the_board_pack(target):
-    summaries = dq_report.agency_summaries(target)
-    assert [s["agency"] for s in summaries] == list(contract.AGENCIES)
-    for s in summaries:
-        assert tuple(s) == dq_report.SUMMARY_KEYS
-        d = deliveries(target, s["agency"])[-1]
-        assert s["delivery_id"] == d["delivery_id"]
-        assert s["state"] == d["state"]
-        assert s["deliveries"] == len(deliveries(target, s["agency"]))
-        for key in ("rows_in", "rows_rejected", "consistency_breaches", "days_extract_to_arrival"):
-            assert s[key] == d[key], key
-        if d["state"] in LOADED:
-            assert s["completeness_pct"] is not None and s["reasons"] == []
-        else:
-            assert s["completeness_pct"] is None and s["reasons"]
-    csc = summaries[0]
-    in_use = [x for x in deliveries(target, "csc") if x["state"] in LOADED][-1]
-    assert csc["current_extract_date"] == in_use["extract_date"]
-    police = summaries[1]
-    assert police["compared_with_previous"]["consistency_breaches"] in ("better", "worse", "same")
-    # as at an earlier month: the deliveries up to it only
-    early = dq_report.agency_summaries(target, as_of=dt.date(2026, 9, 30))
-    assert all(s["deliveries"] == 1 for s in early)
+def test_the_dq_report_command_writes_the_same_reports(target, reports, tmp_path):
+    """``neglect-warehouse dq-report``: every agency's newest delivery, or one delivery."""
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["dq-report", "--warehouse", str(target.location), "--out", str(tmp_path)]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.output.split() == [str(tmp_path / p.name) for p in reports.values()]
+    for path in reports.values():
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes()
+    first = deliveries(target, "police")[0]
+    one = tmp_path / "one"
+    done = runner.invoke(
+        main,
+        ["dq-report", "--warehouse", str(target.location), "--out", str(one)]
+        + ["--agency", "police", "--delivery", first["delivery_id"]],
+    )
+    assert done.exit_code == 0, done.output
+    assert [p.name for p in one.iterdir()] == [
+        f"dq_report_police_{first['extract_date']:%Y-%m-%d}_{first['delivery_id']}.html"
+    ]
+    done = runner.invoke(
+        main, ["dq-report", "--warehouse", str(target.location), "--delivery", "x"]
+    )
+    assert done.exit_code == 2 and "--delivery needs --agency" in done.output
+    done = runner.invoke(
+        main,
+        ["dq-report", "--warehouse", str(target.location), "--out", str(one)]
+        + ["--agency", "police", "--delivery", "no-such-delivery"],
+    )
+    assert done.exit_code == 1 and "police has no delivery 'no-such-delivery'" in done.output
 
 
 def test_data_docs_show_every_suite_and_the_current_deliveries_results(target, tmp_path):

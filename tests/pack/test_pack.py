@@ -14,12 +14,37 @@ import shutil
 
 import pytest
 
-from neglect_warehouse.partnership.pack.content import THEME_SHEETS, THEMES, latest_period
+from neglect_warehouse.partnership.pack.content import latest_period, themes
 from neglect_warehouse.partnership.pack.publish import AuditFailed, file_names, make_pack
 from neglect_warehouse.partnership.warehouse import Target, Warehouse
 
 CHROMIUM = shutil.which("chromium")
 VALUE_BLUE = (0x1D, 0x4E, 0x89)
+# The report's theme pages and the workbook's theme sheets, in order, as the board sees them.
+THEMES = {
+    "strategy": "Strategy measures",
+    "front_door": "Front door and children's social care",
+    "health": "Health",
+    "police": "Police",
+    "probation": "Probation and youth justice",
+    "multi_agency": "Multi-agency",
+}
+THEME_SHEETS = [
+    "Strategy",
+    "Front door and social care",
+    "Health",
+    "Police",
+    "Probation and youth justice",
+    "Multi-agency",
+]
+
+
+def test_the_themes_of_the_catalogue_in_the_pack_s_order(warehouse):
+    catalogue = [t for (t,) in marts(warehouse, "select distinct theme from marts.dim_indicator")]
+    made = themes(catalogue)
+    assert {k: t.title for k, t in made.items()} == THEMES
+    assert list(made) == list(THEMES)
+    assert [t.sheet for t in made.values()] == THEME_SHEETS
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +113,7 @@ def test_workbook_sheets_values_and_nothing_hidden(published, warehouse):
     wb = load_workbook(path)
     titles = wb.sheetnames
     assert titles[0] == "Summary" and titles[-1] == "Definitions"
-    assert titles[1:7] == list(THEME_SHEETS.values())
+    assert titles[1:7] == THEME_SHEETS
     assert sum(t.startswith("Data quality") for t in titles) == 4
     for ws in wb.worksheets:
         assert ws.sheet_state == "visible"

@@ -8,16 +8,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from neglect_warehouse.partnership.pack import words
+from neglect_warehouse.partnership.pack import formats, words
 from neglect_warehouse.partnership.pack.charts import indicator_chart
-from neglect_warehouse.partnership.pack.content import THEMES, Pack, months_before
-
-AGENCY_NAMES = {
-    "csc": "Children's social care",
-    "police": "Police",
-    "health": "Health",
-    "probation": "Probation and youth justice",
-}
+from neglect_warehouse.partnership.pack.content import Pack, months_before
+from neglect_warehouse.shared import contract
 
 
 def _value_text(row, indicator) -> str:
@@ -53,7 +47,7 @@ def _classes(row, text: str) -> str:
 def context(pack: Pack) -> dict:
     months = [months_before(pack.period_end, n) for n in range(23, -1, -1)]
     summary, themes = [], []
-    cards_by_theme: dict[str, list] = {key: [] for key in THEMES}
+    cards_by_theme: dict[str, list] = {key: [] for key in pack.themes}
     for _, indicator in pack.indicators.iterrows():
         series = pack.series(indicator["indicator_id"])
         now = _row_at(series, pack.period_end)
@@ -80,7 +74,7 @@ def context(pack: Pack) -> dict:
             visible = row is not None and words.is_visible(row)
             points.append(
                 {
-                    "label": f"{month:%b %y}",
+                    "label": formats.month(month, two_digit_year=True),
                     "value": row["value"] if visible else None,
                     "lower": row["lower_95"] if visible else None,
                     "upper": row["upper_95"] if visible else None,
@@ -111,23 +105,21 @@ def context(pack: Pack) -> dict:
                 "direction": direction,
             }
         )
-    for key, title in THEMES.items():
-        themes.append({"key": key, "title": title, "cards": cards_by_theme[key]})
+    for key, theme in pack.themes.items():
+        themes.append({"key": key, "title": theme.title, "cards": cards_by_theme[key]})
     agencies = []
     for a in pack.agencies:
         agencies.append(
             {
-                "name": AGENCY_NAMES.get(a["agency"], a["agency"]),
-                "extract_date": f"{a['extract_date']:%d %b %Y}" if a["extract_date"] else "",
-                "state": str(a["state"]).replace("_", " ").lower(),
+                "name": contract.agency_name(a["agency"]),
+                "extract_date": formats.date(
+                    a["extract_date"], short=True, zero_pad=True, missing=""
+                ),
+                "state": contract.DeliveryState(a["state"]).label.lower(),
                 "days": a["days_extract_to_arrival"],
-                "rows_in": f"{a['rows_in']:,}" if a["rows_in"] is not None else "",
-                "rows_rejected": f"{a['rows_rejected']:,}"
-                if a["rows_rejected"] is not None
-                else "",
-                "breaches": f"{a['consistency_breaches']:,}"
-                if a["consistency_breaches"] is not None
-                else "",
+                "rows_in": formats.count(a["rows_in"], missing=""),
+                "rows_rejected": formats.count(a["rows_rejected"], missing=""),
+                "breaches": formats.count(a["consistency_breaches"], missing=""),
                 "linked": _pct(a["persons_linked_to_csc_child_pct"]),
                 "tokened": _pct(a["persons_with_person_token_pct"]),
             }
@@ -135,7 +127,7 @@ def context(pack: Pack) -> dict:
     return {
         "messages": key_messages(summary),
         "title": pack.title,
-        "period_end_long": f"{pack.period_end:%d %B %Y}",
+        "period_end_long": formats.date(pack.period_end, zero_pad=True),
         "made_at": pack.made_at,
         "indicator_count": len(pack.indicators),
         "summary": summary,
@@ -190,7 +182,7 @@ COMPARED_WORDS = ("Similar", "Better", "Worse", "Higher", "Lower")
 
 
 def _pct(value) -> str:
-    return "" if value is None else f"{value:.1f}%"
+    return formats.percent(value, missing="", round_to_ends=True)
 
 
 def render_html(pack: Pack, path: Path) -> Path:

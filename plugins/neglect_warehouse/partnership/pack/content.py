@@ -9,30 +9,33 @@ what the board sees is exactly what the audit checked.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
+from neglect_warehouse.partnership.pack import formats
 from neglect_warehouse.partnership.warehouse import Target, Warehouse
+from neglect_warehouse.shared import contract
 
 MONTHS = 24
-THEMES = {
-    "strategy": "Strategy measures",
-    "front_door": "Front door and children's social care",
-    "health": "Health",
-    "police": "Police",
-    "probation": "Probation and youth justice",
-    "multi_agency": "Multi-agency",
+
+
+class Theme(NamedTuple):
+    title: str  # a page of the report
+    sheet: str  # the workbook's sheet: at most 31 characters, no apostrophe
+
+
+# The indicator catalogue's themes (dim_indicator.theme) that are not one agency's own, in the
+# pack's order: these first, then each agency's own theme (the agency's code, titled with its
+# name), alphabetically, then the multi-agency measures.
+THEMES_FIRST = {
+    "strategy": Theme("Strategy measures", "Strategy"),
+    "front_door": Theme("Front door and children's social care", "Front door and social care"),
 }
-# workbook sheet names (at most 31 characters, no apostrophes)
-THEME_SHEETS = {
-    "strategy": "Strategy",
-    "front_door": "Front door and social care",
-    "health": "Health",
-    "police": "Police",
-    "probation": "Probation and youth justice",
-    "multi_agency": "Multi-agency",
-}
+THEMES_LAST = {"multi_agency": Theme("Multi-agency", "Multi-agency")}
 VALUE_COLUMNS = (
     "indicator_id, period_end, area_code, numerator, denominator, value, lower_95, upper_95, "
     "comparator_value, significance, target_value, target_status, polarity, excluded_records"
@@ -41,6 +44,20 @@ VALUE_COLUMNS = (
 
 class PackError(RuntimeError):
     """The pack cannot be made for this period (say why and what to do)."""
+
+
+def themes(catalogue: Iterable[str]) -> dict[str, Theme]:
+    """The themes of the pack, in its order, for the themes of the indicator catalogue
+    (``catalogue``): those of THEMES_FIRST and THEMES_LAST always, and each agency's own."""
+    agencies = sorted(set(catalogue) & set(contract.AGENCIES))
+    own = {
+        a: Theme(contract.agency_name(a), _sheet_name(contract.agency_name(a))) for a in agencies
+    }
+    return {**THEMES_FIRST, **own, **THEMES_LAST}
+
+
+def _sheet_name(text: str) -> str:
+    return re.sub(r"[\\/?*:\[\]']", "", text)[:31]
 
 
 def period_end_of(period: str) -> dt.date:
@@ -69,6 +86,7 @@ class Pack:
     dq_deliveries: list[dict] = field(default_factory=list)  # every delivery (the trend)
     dq_rules: list[dict] = field(default_factory=list)  # rules broken, current deliveries
     made_at: str = ""
+    themes: dict[str, Theme] = field(default_factory=dict)  # in the pack's order
 
     @property
     def period(self) -> str:
@@ -76,7 +94,7 @@ class Pack:
 
     @property
     def title(self) -> str:
-        return f"Neglect indicators: {self.period_end:%B %Y}"
+        return f"Neglect indicators: {formats.month(self.period_end, short=False)}"
 
     def series(self, indicator_id: str, area_code: str = "ALL") -> pd.DataFrame:
         v = self.values
@@ -138,7 +156,8 @@ def load(target: Target, period: str) -> Pack:
                 f"no indicator has a value for {period}: the newest month in the warehouse "
                 f"is {newest_period(wh)}; load the agencies' deliveries for {period} first"
             )
-    order = {key: n for n, key in enumerate(THEMES)}
+    pack_themes = themes(indicators.theme)
+    order = {key: n for n, key in enumerate(pack_themes)}
     indicators = (
         indicators.assign(theme_order=indicators.theme.map(order))
         .sort_values(["theme_order", "indicator_id"])
@@ -160,7 +179,8 @@ def load(target: Target, period: str) -> Pack:
         agencies=agencies.to_dict("records"),
         dq_deliveries=dq_deliveries.to_dict("records"),
         dq_rules=dq_rules.to_dict("records"),
-        made_at=dt.datetime.now().strftime("%d %B %Y"),
+        made_at=formats.date(dt.date.today(), zero_pad=True),
+        themes=pack_themes,
     )
 
 

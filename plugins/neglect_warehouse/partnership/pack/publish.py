@@ -196,10 +196,11 @@ SYMBOLS = frozenset({"c", "x", "z", "u"})  # GSS symbols the pack writes in any 
 @functools.cache
 def fixed_words() -> frozenset[str]:
     """Words the pack prints whatever the data says: those of its own code and templates,
-    the indicator catalogue (dbt seeds) and the marts' fixed texts (rule descriptions). A
-    record id equal to one ("S47", "24") shows up in every pack because the wording has it,
-    not because of the record, so it gives nothing away; an edit of the catalogue in the
-    warehouse is not in these files, and is searched."""
+    the contract's words it shows (agency names, delivery states), the indicator catalogue (dbt
+    seeds) and the marts' fixed texts (rule descriptions). A record id equal to one ("S47",
+    "24") shows up in every pack because the wording has it, not because of the record, so it
+    gives nothing away; an edit of the catalogue in the warehouse is not in these files, and
+    is searched."""
     from neglect_warehouse.partnership.pack import reader_text
     from neglect_warehouse.partnership.transform.dbt_build import PROJECT, PROJECT_ENV
 
@@ -207,9 +208,12 @@ def fixed_words() -> frozenset[str]:
     project = Path(os.environ.get(PROJECT_ENV) or PROJECT)
     sources = [*here.glob("*.py"), *(here / "templates").glob("*")]
     sources += [*(project / "seeds").rglob("*.csv"), *(project / "models" / "marts").rglob("*.sql")]
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sources]
+    texts += [contract.agency_name(agency) for agency in contract.AGENCIES]
+    texts += [text for s in contract.DeliveryState for text in (s.label, s.label.lower())]
     words: set[str] = set()
-    for path in sources:
-        words.update(reader_text.WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for text in texts:
+        words.update(reader_text.WORD.findall(text))
     return frozenset(words)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+from neglect_warehouse.partnership.pack import formats
+
 SUPPRESSED = "c"
 NOT_AVAILABLE = "x"
 
@@ -29,7 +31,9 @@ def is_visible(row) -> bool:
 def fmt(value, measure: str) -> str:
     if _missing(value):
         return ""
-    return f"{value:.1f}%" if measure == "percentage" else f"{value:.1f}"
+    if measure == "percentage":
+        return formats.percent(value, round_to_ends=True)
+    return formats.decimal(value)
 
 
 def target_text(row, indicator) -> str:

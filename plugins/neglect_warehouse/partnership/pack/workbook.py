@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neglect_warehouse.partnership.pack import words
-from neglect_warehouse.partnership.pack.board_report import AGENCY_NAMES, context
-from neglect_warehouse.partnership.pack.content import THEME_SHEETS, THEMES, Pack, months_before
+from neglect_warehouse.partnership.pack import formats, words
+from neglect_warehouse.partnership.pack.board_report import context
+from neglect_warehouse.partnership.pack.content import Pack, months_before
+from neglect_warehouse.shared import contract
 
 HEADER_FILL = "EEF3F9"
 
@@ -77,7 +78,7 @@ def build_workbook(pack: Pack, path: Path) -> Path:
             [
                 row["indicator_id"],
                 row["title"],
-                THEMES[row["theme"]],
+                pack.themes[row["theme"]].title,
                 pack.period_end,
                 shown("value"),
                 shown("lower_95"),
@@ -96,11 +97,11 @@ def build_workbook(pack: Pack, path: Path) -> Path:
 
     months = [months_before(pack.period_end, n) for n in range(23, -1, -1)]
     area_names = dict(zip(pack.areas.area_code, pack.areas.area_name, strict=True))
-    for key, title in THEMES.items():
-        ws = wb.create_sheet(THEME_SHEETS[key])
-        ws["A1"] = title
+    for key, theme in pack.themes.items():
+        ws = wb.create_sheet(theme.sheet)
+        ws["A1"] = theme.title
         ws["A1"].font = Font(bold=True, size=13)
-        _header(ws, 3, ["Indicator", "Area", "Measure", *[f"{m:%b %Y}" for m in months]])
+        _header(ws, 3, ["Indicator", "Area", "Measure", *[formats.month(m) for m in months]])
         for _, indicator in pack.indicators[pack.indicators.theme == key].iterrows():
             values = pack.values[pack.values.indicator_id == indicator["indicator_id"]]
             for area in [a for a in pack.areas.area_code if a in set(values.area_code)]:
@@ -129,7 +130,7 @@ def build_workbook(pack: Pack, path: Path) -> Path:
 
     for agency in pack.agencies:
         ws = wb.create_sheet(f"Data quality {agency['agency']}")
-        ws["A1"] = f"Data quality: {AGENCY_NAMES.get(agency['agency'], agency['agency'])}"
+        ws["A1"] = f"Data quality: {contract.agency_name(agency['agency'])}"
         ws["A1"].font = Font(bold=True, size=13)
         trend = [d for d in pack.dq_deliveries if d["agency"] == agency["agency"]]
         dq_columns = [
