@@ -47,6 +47,7 @@ test: setup browser
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
 
 # Benchmarks (run by hand; results go into docs/benchmarks.md).
 bench-generate: setup
