@@ -328,6 +328,7 @@ def unproven(table: Table, cells: Iterable[tuple[str, str]] | None = None) -> li
     truths: dict[int, list[float] | None] = {}
     for model, variable in _examined(table, cells):
         truth = truths.setdefault(id(model), model.truth_vector())
+        assert truth is not None  # the table carries the truth (checked above)
         if not model.shown_protected(model.index[variable], truth):
             found.append(variable)
     return found

@@ -23,6 +23,14 @@ def _number(value) -> float | None:
     return float(value)
 
 
+def _bound(point: dict, key: str) -> float:
+    """An interval bound of a month the chart shows (its value and upper bound are present;
+    the lower bound is present with the upper)."""
+    bound = _number(point[key])
+    assert bound is not None, f"{point.get('label')}: no {key} bound"
+    return bound
+
+
 def _nice_max(top: float, percentage: bool) -> float:
     if top <= 0:
         return 1.0
@@ -75,8 +83,8 @@ def indicator_chart(points: list[dict], target=None, comparator=None, unit: str 
             run.append(i)
             continue
         if run:
-            upper = [(x(j), y(_number(points[j]["upper"]))) for j in run]
-            lower = [(x(j), y(_number(points[j]["lower"]))) for j in reversed(run)]
+            upper = [(x(j), y(_bound(points[j], "upper"))) for j in run]
+            lower = [(x(j), y(_bound(points[j], "lower"))) for j in reversed(run)]
             if len(run) == 1:
                 (ux, uy), (lx, ly) = upper[0], lower[0]
                 parts.append(
@@ -87,33 +95,32 @@ def indicator_chart(points: list[dict], target=None, comparator=None, unit: str 
                 coords = " ".join(f"{a:.1f},{b:.1f}" for a, b in upper + lower)
                 parts.append(f'<polygon points="{coords}" fill="{BAND}" stroke="none"/>')
             run = []
-    for value, colour, dash, name in (
+    for line, colour, dash, name in (
         (lines[0], TARGET, "6 3", "target"),
         (lines[1], COMPARATOR, "2 3", "comparator"),
     ):
-        if value is not None:
+        if line is not None:
             parts.append(
-                f'<line class="{name}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" '
-                f'y2="{y(value):.1f}" stroke="{colour}" stroke-width="1.5" '
+                f'<line class="{name}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(line):.1f}" '
+                f'y2="{y(line):.1f}" stroke="{colour}" stroke-width="1.5" '
                 f'stroke-dasharray="{dash}"/>'
             )
     path, pen_down = [], False
-    for i, v in enumerate(values):
-        if v is None:
+    for i, month_value in enumerate(values):
+        if month_value is None:
             pen_down = False
             continue
-        path.append(f"{'L' if pen_down else 'M'}{x(i):.1f},{y(v):.1f}")
+        path.append(f"{'L' if pen_down else 'M'}{x(i):.1f},{y(month_value):.1f}")
         pen_down = True
     if path:
         parts.append(
             f'<path class="values" d="{" ".join(path)}" fill="none" stroke="{VALUE}" '
             'stroke-width="2"/>'
         )
-    last = next((i for i in range(len(values) - 1, -1, -1) if values[i] is not None), None)
-    if last is not None:
-        parts.append(
-            f'<circle cx="{x(last):.1f}" cy="{y(values[last]):.1f}" r="3" fill="{VALUE}"/>'
-        )
+    last = next((i for i, v in reversed(list(enumerate(values))) if v is not None), None)
+    last_value = values[last] if last is not None else None
+    if last is not None and last_value is not None:
+        parts.append(f'<circle cx="{x(last):.1f}" cy="{y(last_value):.1f}" r="3" fill="{VALUE}"/>')
     parts.append(
         f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#999"/>'
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '

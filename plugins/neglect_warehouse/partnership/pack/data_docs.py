@@ -84,7 +84,8 @@ def build_data_docs(target: Target | str | os.PathLike, out_dir: str | os.PathLi
         SITE,
         {
             "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
+            # GX's site builder takes this option; its TypedDict of site settings omits it
+            "show_how_to_buttons": False,  # type: ignore[typeddict-unknown-key]
             "store_backend": {
                 "class_name": "TupleFilesystemStoreBackend",
                 "base_directory": str(out_dir),

@@ -129,7 +129,7 @@ def apply(values: pd.DataFrame) -> pd.DataFrame:
     # rule 1; rule 2 table by table; then cells with the same counts as a hidden cell of
     # another table hidden too, and those tables protected again, until nothing changes
     hidden = {col: [is_small(n) for n in counts[col]] for col in COUNT_COLUMNS}
-    pending = range(len(groups))
+    pending: list[int] = list(range(len(groups)))
     while pending:
         for g in pending:
             rows = groups[g]

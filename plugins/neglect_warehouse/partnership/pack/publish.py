@@ -329,8 +329,8 @@ def audit(pack: Pack, files: dict[str, Path], target: Target, run_dbt_tests: boo
         (r["indicator_id"], r["period_end"], r["area_code"]): r for r in rows
     }  # the CSV must show exactly what was checked
     for _, v in pack.values.iterrows():
-        r = shown.get((v["indicator_id"], v["period_end"].isoformat(), v["area_code"]))
-        if r is None or any(r[c] != str(v[f"{c}_shown"]) for c in COUNT_COLUMNS):
+        checked = shown.get((v["indicator_id"], v["period_end"].isoformat(), v["area_code"]))
+        if checked is None or any(checked[c] != str(v[f"{c}_shown"]) for c in COUNT_COLUMNS):
             problems.append(
                 f"CSV differs from the checked values at {v['indicator_id']} "
                 f"{v['period_end']} {v['area_code']}"
