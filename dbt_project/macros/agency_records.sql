@@ -10,11 +10,27 @@
     - int_<agency>__<entity>_keyed (macro keyed_records, a view): the same rows with the
       child key (int_children_linked), which changes whenever any agency's persons do.
 
-    person_columns: the person attributes to carry (csc: birth_month, locality_code,
-    household_token). Entities without a person_id (incidents, safeguarding checks) carry
-    none.
+    The agency and the entity are those the model is named for (records_of): a model file
+    holds only what is particular to it. person_columns: the person attributes to carry (csc:
+    birth_month, locality_code, household_token). Entities without a person_id (incidents,
+    safeguarding checks) carry none, and their keyed models have no child key
+    (has_person=false).
 #}
-{% macro agency_records(agency, entity, person_columns=[]) -%}
+
+{#
+    (agency, entity) of the model being built, named int_<agency>__<entity>_records or
+    …_keyed (in a unit test, of the model under test).
+#}
+{% macro records_of() -%}
+    {%- set tested = model.get('tested_node_unique_id') -%}
+    {%- set name = tested.split('.')[-1] if tested else model.name -%}
+    {%- set agency, rest = name[4:].split('__', 1) -%}
+    {%- set entity = rest.rsplit('_', 1)[0] -%}
+    {{ return((agency, entity)) }}
+{%- endmacro %}
+
+{% macro agency_records(person_columns=[]) -%}
+{%- set agency, entity = records_of() -%}
 with
 
 records as (
@@ -67,7 +83,8 @@ final as (
 select * from final
 {%- endmacro %}
 
-{% macro keyed_records(agency, entity) -%}
+{% macro keyed_records(has_person=true) -%}
+{%- set agency, entity = records_of() -%}
 {{ config(materialized='view') }}
 with
 
@@ -75,7 +92,7 @@ records as (
     select * from {{ ref('int_' ~ agency ~ '__' ~ entity ~ '_records') }}
 ),
 
-{% if entity in ('incidents', 'safeguarding_checks') %}
+{% if not has_person %}
 final as (
     select * from records
 )

@@ -6,13 +6,29 @@
     A post-hook: dbt re-creates the table on every build and runs this in the transaction that
     swaps the new table in, so the table is never visible without its policies. The roles come
     from `neglect-warehouse db init` (neglect_warehouse/access.py); on DuckDB this does nothing.
+    The agencies are the sources whose contract meta names an agency (agency_name, generated
+    from the contract by `neglect-warehouse contract sync`).
 #}
 {% macro agency_row_security() %}
     {%- if target.type == 'postgres' -%}
-        {%- set agencies = ['csc', 'police', 'health', 'probation'] -%}
+        {%- set agencies = [] -%}
+        {%- if execute -%}
+            {#- the graph is known once the project is parsed -#}
+            {%- for source in graph.sources.values()
+                if source.source_meta.agency_name is defined
+                and source.source_name not in agencies -%}
+                {%- do agencies.append(source.source_name) -%}
+            {%- endfor -%}
+        {%- endif -%}
         {%- set roles = ['warehouse_owner', 'analyst', 'engineer'] -%}
         {%- for agency in agencies %}{% do roles.append('agency_' ~ agency) %}{% endfor -%}
         {%- if execute -%}
+            {%- if not agencies -%}
+                {{ exceptions.raise_compiler_error(
+                    "agency_row_security: no source carries an agency's meta (agency_name): run "
+                    ~ "`neglect-warehouse contract sync`."
+                ) }}
+            {%- endif -%}
             {%- set found = run_query(
                 "select count(*) from pg_roles where rolname in ('" ~ roles | join("', '") ~ "')"
             ).columns[0].values()[0] -%}

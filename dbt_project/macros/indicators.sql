@@ -67,31 +67,31 @@
     qualifying record (ties: the greater record id).
 #}
 {% macro count_children(indicator_id, qualifying) -%}
-ranked_{{ qualifying }} as (
-    select
-        {{ qualifying }}.*,
-        row_number() over (
-            partition by {{ qualifying }}.mode, {{ qualifying }}.period_end,
-                {{ qualifying }}.child_key
-            order by {{ qualifying }}.start_date desc, {{ qualifying }}.record_id desc
-        ) as recency
-    from {{ qualifying }}
-),
+    ranked_{{ qualifying }} as (
+        select
+            {{ qualifying }}.*,
+            row_number() over (
+                partition by {{ qualifying }}.mode, {{ qualifying }}.period_end,
+                    {{ qualifying }}.child_key
+                order by {{ qualifying }}.start_date desc, {{ qualifying }}.record_id desc
+            ) as recency
+        from {{ qualifying }}
+    ),
 
-final as (
-    select
-        ranked_{{ qualifying }}.mode,
-        '{{ indicator_id }}' as indicator_id,
-        ranked_{{ qualifying }}.period_end as month_end,
-        ranked_{{ qualifying }}.child_key as unit_id,
-        max(case when ranked_{{ qualifying }}.recency = 1
-                 then ranked_{{ qualifying }}.locality_code end) as locality_code,
-        max(case when ranked_{{ qualifying }}.is_numerator then 1 else 0 end) = 1
-            as is_numerator
-    from ranked_{{ qualifying }}
-    group by
-        ranked_{{ qualifying }}.mode,
-        ranked_{{ qualifying }}.period_end,
-        ranked_{{ qualifying }}.child_key
-)
+    final as (
+        select
+            ranked_{{ qualifying }}.mode,
+            '{{ indicator_id }}' as indicator_id,
+            ranked_{{ qualifying }}.period_end as month_end,
+            ranked_{{ qualifying }}.child_key as unit_id,
+            max(case when ranked_{{ qualifying }}.recency = 1
+                     then ranked_{{ qualifying }}.locality_code end) as locality_code,
+            max(case when ranked_{{ qualifying }}.is_numerator then 1 else 0 end) = 1
+                as is_numerator
+        from ranked_{{ qualifying }}
+        group by
+            ranked_{{ qualifying }}.mode,
+            ranked_{{ qualifying }}.period_end,
+            ranked_{{ qualifying }}.child_key
+    )
 {%- endmacro %}

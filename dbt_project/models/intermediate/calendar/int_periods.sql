@@ -11,10 +11,16 @@ current_deliveries as (
     select * from {{ ref('stg_ingest__current_deliveries') }}
 ),
 
+contract_agencies as (
+    select * from {{ ref('contract_agencies') }}
+),
+
+-- the agencies' newest extract date (the partnership's reference files are not an agency)
 newest as (
     select max(current_deliveries.extract_date) as newest_extract_date
     from current_deliveries
-    where current_deliveries.agency in ('csc', 'police', 'health', 'probation')
+    inner join contract_agencies
+        on current_deliveries.agency = contract_agencies.agency
 ),
 
 months as (

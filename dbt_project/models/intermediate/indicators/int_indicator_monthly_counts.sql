@@ -39,7 +39,7 @@ unit_areas as (
     inner join definitions
         on units.indicator_id = definitions.indicator_id
     where definitions.has_locality_breakdown
-      and units.locality_code is not null
+        and units.locality_code is not null
 ),
 
 clean_units as (
@@ -94,10 +94,16 @@ excluded_counts as (
 ),
 
 keys as (
-    select clean_counts.indicator_id, clean_counts.month_end, clean_counts.area_code
+    select
+        clean_counts.indicator_id,
+        clean_counts.month_end,
+        clean_counts.area_code
     from clean_counts
     union
-    select excluded_counts.indicator_id, excluded_counts.month_end, excluded_counts.area_code
+    select
+        excluded_counts.indicator_id,
+        excluded_counts.month_end,
+        excluded_counts.area_code
     from excluded_counts
 ),
 

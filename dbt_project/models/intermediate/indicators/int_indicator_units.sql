@@ -17,22 +17,22 @@
 with
 
 {% for indicator_id in indicator_ids -%}
-units_{{ indicator_id }} as (
-    select * from {{ ref('int_indicator_units__' ~ indicator_id) }}
-),
+    units_{{ indicator_id }} as (
+        select * from {{ ref('int_indicator_units__' ~ indicator_id) }}
+    ),
 
 {% endfor -%}
 unioned as (
     {% for indicator_id in indicator_ids -%}
-    select
-        units_{{ indicator_id }}.mode,
-        units_{{ indicator_id }}.indicator_id,
-        units_{{ indicator_id }}.month_end,
-        units_{{ indicator_id }}.unit_id,
-        units_{{ indicator_id }}.locality_code,
-        units_{{ indicator_id }}.is_numerator
-    from units_{{ indicator_id }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            units_{{ indicator_id }}.mode,
+            units_{{ indicator_id }}.indicator_id,
+            units_{{ indicator_id }}.month_end,
+            units_{{ indicator_id }}.unit_id,
+            units_{{ indicator_id }}.locality_code,
+            units_{{ indicator_id }}.is_numerator
+        from units_{{ indicator_id }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

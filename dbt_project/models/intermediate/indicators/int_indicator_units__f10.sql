@@ -11,8 +11,8 @@ cp_plans as (
 
 ended as (
     select * from cp_plans
-    where cp_plans.is_neglect_while_open
-      and cp_plans.end_date is not null
+    where is_neglect_while_open
+        and end_date is not null
 ),
 
 restarted as (

@@ -6,7 +6,7 @@ with
 plans as (
     select * from {{ ref('int_plans_classified') }}
     where plan_type = 'CP'
-      and is_neglect_at_start
+        and is_neglect_at_start
 ),
 
 tools as (

@@ -14,11 +14,13 @@ final as (
         {{ month_end("appointments.requested_date") }} as month_end,
         appointments.appointment_id as unit_id,
         cast(null as varchar) as locality_code,
-        appointments.outcome = 'ATTENDED'
-            and appointments.scheduled_date - appointments.requested_date <= 10 as is_numerator
+        (
+            appointments.outcome = 'ATTENDED'
+            and appointments.scheduled_date - appointments.requested_date <= 10
+        ) as is_numerator
     from appointments
     where appointments.requested_date is not null
-      and appointments.appointment_type = 'ICPC_HEALTH_ASSESSMENT'
+        and appointments.appointment_type = 'ICPC_HEALTH_ASSESSMENT'
 )
 
 select * from final

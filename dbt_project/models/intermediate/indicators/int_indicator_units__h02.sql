@@ -20,7 +20,7 @@ final as (
         ) as is_numerator
     from bookings
     where bookings.expected_delivery_date is not null
-      and bookings.safeguarding_concern
+        and bookings.safeguarding_concern
 )
 
 select * from final

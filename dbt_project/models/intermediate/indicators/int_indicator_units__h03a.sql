@@ -17,8 +17,8 @@ final as (
         appointments.outcome = 'WAS_NOT_BROUGHT' as is_numerator
     from appointments
     where appointments.scheduled_date is not null
-      and appointments.outcome in ('ATTENDED', 'WAS_NOT_BROUGHT')
-      and {{ aged_between('appointments.birth_month', 'appointments.scheduled_date', 0, 17) }}
+        and appointments.outcome in ('ATTENDED', 'WAS_NOT_BROUGHT')
+        and {{ aged_between('appointments.birth_month', 'appointments.scheduled_date', 0, 17) }}
 )
 
 select * from final

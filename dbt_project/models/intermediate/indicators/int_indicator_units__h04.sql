@@ -12,7 +12,7 @@ appointments as (
 neglect_cp_plans as (
     select * from {{ ref('int_plans_classified') }}
     where plan_type = 'CP'
-      and is_neglect_while_open
+        and is_neglect_while_open
 ),
 
 reviews as (
@@ -21,14 +21,20 @@ reviews as (
         appointments.child_key,
         appointments.appointment_type,
         appointments.due_date,
-        max(case when appointments.outcome = 'ATTENDED'
-                  and appointments.scheduled_date <= appointments.due_date
-                 then 1 else 0 end) = 1 as is_on_time
+        max(
+            case
+                when
+                    appointments.outcome = 'ATTENDED'
+                    and appointments.scheduled_date <= appointments.due_date
+                    then 1
+                else 0
+            end
+        ) = 1 as is_on_time
     from appointments
     where appointments.appointment_type in (
-        'NEW_BIRTH_VISIT', 'REVIEW_6_8_WEEK', 'REVIEW_12_MONTH', 'REVIEW_2_YEAR'
-    )
-      and appointments.due_date is not null
+            'NEW_BIRTH_VISIT', 'REVIEW_6_8_WEEK', 'REVIEW_12_MONTH', 'REVIEW_2_YEAR'
+        )
+        and appointments.due_date is not null
     group by
         appointments.mode,
         appointments.child_key,
@@ -57,7 +63,7 @@ final as (
         'H04' as indicator_id,
         {{ month_end("on_plan.due_date") }} as month_end,
         on_plan.child_key || '|' || on_plan.appointment_type || '|'
-            || cast(on_plan.due_date as varchar) as unit_id,
+        || cast(on_plan.due_date as varchar) as unit_id,
         cast(null as varchar) as locality_code,
         on_plan.is_on_time as is_numerator
     from on_plan

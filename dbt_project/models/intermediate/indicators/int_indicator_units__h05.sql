@@ -14,8 +14,7 @@ neglect_plans as (
 ),
 
 involvements as (
-    select * from {{ ref('int_agency_involvements') }}
-    where agency = 'health'
+    select * from {{ ref('int_health__involvements') }}
 ),
 
 open_plans as (

@@ -17,7 +17,7 @@ final as (
         notifications.voice_of_child_recorded as is_numerator
     from notifications
     where cast(notifications.notification_datetime as date) is not null
-      and notifications.child_present
+        and notifications.child_present
 )
 
 select * from final

@@ -34,7 +34,7 @@ final as (
         cast(null as varchar) as locality_code,
         coalesce(
             domestic_abuse.shared_with_csc_datetime
-                <= domestic_abuse.incident_datetime + interval '24 hours',
+            <= domestic_abuse.incident_datetime + interval '24 hours',
             false
         ) as is_numerator
     from domestic_abuse

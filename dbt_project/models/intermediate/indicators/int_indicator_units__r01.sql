@@ -36,7 +36,7 @@ final as (
         on cases.mode = checked.mode
         and cases.case_id = checked.case_id
     where cases.start_date is not null
-      and cases.children_in_household = 'Y'
+        and cases.children_in_household = 'Y'
 )
 
 select * from final

@@ -7,7 +7,7 @@ with
 plans as (
     select * from {{ ref('int_cp_plans_sequenced') }}
     where is_neglect_at_start
-      and has_earlier_plan
+        and has_earlier_plan
 ),
 
 final as (

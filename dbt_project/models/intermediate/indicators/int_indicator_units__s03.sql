@@ -10,7 +10,7 @@ periods as (
 plans as (
     select * from {{ ref('int_plans_classified') }}
     where plan_type = 'CIN'
-      and is_neglect_while_open
+        and is_neglect_while_open
 ),
 
 qualifying as (

@@ -1,6 +1,7 @@
 -- S05 Under-6s on a neglect CP plan registered with a family hub (children, snapshot).
 -- Denominator: children aged 0–5 (the unborn excluded) with an open neglect CP plan, the age
--- from the plan's CSC person; numerator: … with a family_hub registration on or before period_end (a family_hub row of the same child).
+-- from the plan's CSC person; numerator: … with a family_hub registration on or before
+-- period_end (a family_hub row of the same child).
 with
 
 periods as (
@@ -10,7 +11,7 @@ periods as (
 plans as (
     select * from {{ ref('int_plans_classified') }}
     where plan_type = 'CP'
-      and is_neglect_while_open
+        and is_neglect_while_open
 ),
 
 family_hub as (

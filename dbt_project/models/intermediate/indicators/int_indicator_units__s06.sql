@@ -1,6 +1,7 @@
 -- S06 Under-6s on a neglect CP plan engaged with a family hub (children, snapshot).
 -- Denominator: children aged 0–5 (the unborn excluded) with an open neglect CP plan, the age
--- from the plan's CSC person; numerator: … whose last_attended_date is in the 183 days up to period_end (a family_hub row of the same child).
+-- from the plan's CSC person; numerator: … whose last_attended_date is in the 183 days up to
+-- period_end (a family_hub row of the same child).
 with
 
 periods as (
@@ -10,7 +11,7 @@ periods as (
 plans as (
     select * from {{ ref('int_plans_classified') }}
     where plan_type = 'CP'
-      and is_neglect_while_open
+        and is_neglect_while_open
 ),
 
 family_hub as (
@@ -38,7 +39,8 @@ engaged as (
         family_hub.child_key
     from family_hub
     inner join periods
-        on family_hub.last_attended_date > periods.period_end - 183 and family_hub.last_attended_date <= periods.period_end
+        on family_hub.last_attended_date > periods.period_end - 183
+        and family_hub.last_attended_date <= periods.period_end
 ),
 
 qualifying as (

@@ -16,7 +16,7 @@ final as (
         episodes.category_of_need = 'N1' as is_numerator
     from episodes
     where episodes.start_date is not null
-      and episodes.reason_new_episode = 'S'
+        and episodes.reason_new_episode = 'S'
 )
 
 select * from final

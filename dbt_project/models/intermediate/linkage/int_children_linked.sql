@@ -21,7 +21,7 @@ alt_tokens_of_tokened_children as (
         min(persons.person_token) as person_token
     from persons
     where persons.person_token is not null
-      and persons.person_alt_token is not null
+        and persons.person_alt_token is not null
     group by persons.person_alt_token
 ),
 

@@ -1,2 +1,2 @@
 -- csc assessments with the child key (macro keyed_records).
-{{ keyed_records('csc', 'assessments') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc cin_plans with the child key (macro keyed_records).
-{{ keyed_records('csc', 'cin_plans') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc cin_plans of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('csc', 'cin_plans', ['birth_month', 'locality_code', 'household_token']) }}
+{{ agency_records(['birth_month', 'locality_code', 'household_token']) }}

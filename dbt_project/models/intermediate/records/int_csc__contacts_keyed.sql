@@ -1,2 +1,2 @@
 -- csc contacts with the child key (macro keyed_records).
-{{ keyed_records('csc', 'contacts') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc cp_plans with the child key (macro keyed_records).
-{{ keyed_records('csc', 'cp_plans') }}
+{{ keyed_records() }}

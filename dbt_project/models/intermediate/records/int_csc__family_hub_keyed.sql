@@ -1,2 +1,2 @@
 -- csc family_hub with the child key (macro keyed_records).
-{{ keyed_records('csc', 'family_hub') }}
+{{ keyed_records() }}

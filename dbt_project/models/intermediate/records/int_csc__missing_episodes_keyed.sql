@@ -1,2 +1,2 @@
 -- csc missing_episodes with the child key (macro keyed_records).
-{{ keyed_records('csc', 'missing_episodes') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc neglect_tools with the child key (macro keyed_records).
-{{ keyed_records('csc', 'neglect_tools') }}
+{{ keyed_records() }}

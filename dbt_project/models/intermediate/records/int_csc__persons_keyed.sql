@@ -1,2 +1,2 @@
 -- csc persons with the child key (macro keyed_records).
-{{ keyed_records('csc', 'persons') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc persons of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('csc', 'persons') }}
+{{ agency_records() }}

@@ -1,2 +1,2 @@
 -- csc referrals with the child key (macro keyed_records).
-{{ keyed_records('csc', 'referrals') }}
+{{ keyed_records() }}

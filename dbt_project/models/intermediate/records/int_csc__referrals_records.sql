@@ -1,2 +1,2 @@
 -- csc referrals of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('csc', 'referrals', ['birth_month', 'locality_code', 'household_token']) }}
+{{ agency_records(['birth_month', 'locality_code', 'household_token']) }}

@@ -1,2 +1,2 @@
 -- csc s47_enquiries with the child key (macro keyed_records).
-{{ keyed_records('csc', 's47_enquiries') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- csc s47_enquiries of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('csc', 's47_enquiries', ['birth_month', 'locality_code', 'household_token']) }}
+{{ agency_records(['birth_month', 'locality_code', 'household_token']) }}

@@ -1,2 +1,2 @@
 -- health antenatal_bookings with the child key (macro keyed_records).
-{{ keyed_records('health', 'antenatal_bookings') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- health antenatal_bookings of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('health', 'antenatal_bookings', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- health appointments with the child key (macro keyed_records).
-{{ keyed_records('health', 'appointments') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- health appointments of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('health', 'appointments', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- health child_records with the child key (macro keyed_records).
-{{ keyed_records('health', 'child_records') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- health child_records of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('health', 'child_records', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- health ed_attendances with the child key (macro keyed_records).
-{{ keyed_records('health', 'ed_attendances') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- health ed_attendances of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('health', 'ed_attendances', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- health persons with the child key (macro keyed_records).
-{{ keyed_records('health', 'persons') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- health persons of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('health', 'persons') }}
+{{ agency_records() }}

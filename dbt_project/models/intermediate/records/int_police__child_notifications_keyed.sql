@@ -1,2 +1,2 @@
 -- police child_notifications with the child key (macro keyed_records).
-{{ keyed_records('police', 'child_notifications') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- police child_notifications of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('police', 'child_notifications', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- police flags with the child key (macro keyed_records).
-{{ keyed_records('police', 'flags') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- police flags of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('police', 'flags', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,3 @@
--- police incidents with the child key (macro keyed_records).
-{{ keyed_records('police', 'incidents') }}
+-- police incidents as the indicators read them: no person, so no child key (macro
+-- keyed_records).
+{{ keyed_records(has_person=false) }}

@@ -1,2 +1,2 @@
 -- police incidents of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('police', 'incidents') }}
+{{ agency_records() }}

@@ -1,2 +1,2 @@
 -- police persons with the child key (macro keyed_records).
-{{ keyed_records('police', 'persons') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- police persons of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('police', 'persons') }}
+{{ agency_records() }}

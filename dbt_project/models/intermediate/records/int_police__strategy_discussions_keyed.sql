@@ -1,2 +1,2 @@
 -- police strategy_discussions with the child key (macro keyed_records).
-{{ keyed_records('police', 'strategy_discussions') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- police strategy_discussions of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('police', 'strategy_discussions', ['birth_month']) }}
+{{ agency_records(['birth_month']) }}

@@ -1,2 +1,2 @@
 -- probation cases with the child key (macro keyed_records).
-{{ keyed_records('probation', 'cases') }}
+{{ keyed_records() }}

@@ -1,2 +1,2 @@
 -- probation cases of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('probation', 'cases', ['birth_month', 'household_token']) }}
+{{ agency_records(['birth_month', 'household_token']) }}

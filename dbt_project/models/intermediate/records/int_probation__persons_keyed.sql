@@ -1,2 +1,2 @@
 -- probation persons with the child key (macro keyed_records).
-{{ keyed_records('probation', 'persons') }}
+{{ keyed_records() }}

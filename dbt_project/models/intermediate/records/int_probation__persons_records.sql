@@ -1,2 +1,2 @@
 -- probation persons of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('probation', 'persons') }}
+{{ agency_records() }}

@@ -1,2 +1,3 @@
--- probation safeguarding_checks with the child key (macro keyed_records).
-{{ keyed_records('probation', 'safeguarding_checks') }}
+-- probation safeguarding_checks as the indicators read them: no person, so no child key (macro
+-- keyed_records).
+{{ keyed_records(has_person=false) }}

@@ -1,2 +1,2 @@
 -- probation safeguarding_checks of the current delivery with is_excluded (macro agency_records).
-{{ agency_records('probation', 'safeguarding_checks') }}
+{{ agency_records() }}

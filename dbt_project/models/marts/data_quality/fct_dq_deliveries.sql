@@ -2,21 +2,16 @@
 -- the column, uniqueness and consistency marts, and linkage. Every delivery ingest recorded is
 -- here, whatever its state; the measures that need loaded rows are null for a delivery that
 -- was not loaded. The share of persons linked to a CSC child is known for each agency's
--- current delivery only (the child key is built from current data); the share with a
--- person_token is known for every loaded delivery.
--- Reads the raw layer with source(): per-delivery history (docs/data-quality.md).
+-- current delivery only (the child key is built from current data: mart_linkage_summary);
+-- the share with a person_token is known for every loaded delivery.
 with
 
-raw_deliveries as (
-    select * from {{ source('ingest', 'deliveries') }}
+agency_deliveries as (
+    select * from {{ ref('int_agency_deliveries') }}
 ),
 
-raw_current_deliveries as (
-    select * from {{ source('ingest', 'current_deliveries') }}
-),
-
-raw_delivery_events as (
-    select * from {{ source('ingest', 'delivery_events') }}
+current_deliveries as (
+    select * from {{ ref('stg_ingest__current_deliveries') }}
 ),
 
 dq_columns as (
@@ -31,14 +26,8 @@ dq_consistency as (
     select * from {{ ref('fct_dq_consistency') }}
 ),
 
-children_linked as (
-    select * from {{ ref('int_children_linked') }}
-),
-
-agency_deliveries as (
-    select *
-    from raw_deliveries
-    where raw_deliveries.agency in ('csc', 'police', 'health', 'probation')
+linkage_summary as (
+    select * from {{ ref('mart_linkage_summary') }}
 ),
 
 numbered as (
@@ -66,15 +55,6 @@ previous_extract as (
         on this_delivery.agency = earlier.agency
         and earlier.extract_date < this_delivery.extract_date
     group by this_delivery.delivery_id
-),
-
-duplicate_arrivals as (
-    select
-        raw_delivery_events.delivery_id,
-        count(*) as duplicate_arrivals
-    from raw_delivery_events
-    where raw_delivery_events.state = 'DUPLICATE'
-    group by raw_delivery_events.delivery_id
 ),
 
 column_totals as (
@@ -113,31 +93,14 @@ consistency_totals as (
     group by dq_consistency.delivery_id
 ),
 
-csc_children as (
-    select distinct children_linked.child_key
-    from children_linked
-    where children_linked.agency = 'csc'
-),
-
-current_linkage as (
-    select
-        children_linked.agency,
-        count(*) as persons,
-        count(csc_children.child_key) as persons_linked_to_csc_child
-    from children_linked
-    left join csc_children
-        on children_linked.child_key = csc_children.child_key
-    group by children_linked.agency
-),
-
 linkage as (
     select
-        raw_current_deliveries.delivery_id,
-        current_linkage.persons,
-        current_linkage.persons_linked_to_csc_child
-    from raw_current_deliveries
-    inner join current_linkage
-        on raw_current_deliveries.agency = current_linkage.agency
+        current_deliveries.delivery_id,
+        linkage_summary.persons,
+        linkage_summary.linked_to_csc_child as persons_linked_to_csc_child
+    from current_deliveries
+    inner join linkage_summary
+        on current_deliveries.agency = linkage_summary.agency
 ),
 
 final as (
@@ -149,8 +112,8 @@ final as (
         cast(agency_deliveries.arrived_at as timestamp) as arrived_at,
         cast(agency_deliveries.processed_at as timestamp) as processed_at,
         cast(agency_deliveries.state as varchar) as state,
-        raw_current_deliveries.delivery_id is not null as is_current,
-        cast(coalesce(duplicate_arrivals.duplicate_arrivals, 0) as bigint) as duplicate_arrivals,
+        current_deliveries.delivery_id is not null as is_current,
+        cast(agency_deliveries.duplicate_arrivals as bigint) as duplicate_arrivals,
         cast(
             cast(agency_deliveries.arrived_at as date) - cast(agency_deliveries.extract_date as date)
             as bigint
@@ -181,12 +144,10 @@ final as (
     from agency_deliveries
     inner join numbered
         on agency_deliveries.delivery_id = numbered.delivery_id
-    left join raw_current_deliveries
-        on agency_deliveries.delivery_id = raw_current_deliveries.delivery_id
+    left join current_deliveries
+        on agency_deliveries.delivery_id = current_deliveries.delivery_id
     left join previous_extract
         on agency_deliveries.delivery_id = previous_extract.delivery_id
-    left join duplicate_arrivals
-        on agency_deliveries.delivery_id = duplicate_arrivals.delivery_id
     left join column_totals
         on agency_deliveries.delivery_id = column_totals.delivery_id
     left join uniqueness_totals

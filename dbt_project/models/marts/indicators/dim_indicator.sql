@@ -13,9 +13,10 @@ final as (
         cast(definitions.title as varchar) as title,
         cast(
             case definitions.measure
-                when 'rate' then 'Rate per 10,000. Population: '
-                    || definitions.denominator_definition || ' Count: '
-                    || definitions.numerator_definition
+                when 'rate'
+                    then 'Rate per 10,000. Population: '
+                        || definitions.denominator_definition || ' Count: '
+                        || definitions.numerator_definition
                 else 'Percentage. Denominator: ' || definitions.denominator_definition
                     || ' Numerator: ' || definitions.numerator_definition
             end as varchar

@@ -140,14 +140,20 @@ period_counts as (
         on scaffold.indicator_id = monthly_counts.indicator_id
         and scaffold.area_code = monthly_counts.area_code
         and (
-            (indicators.indicator_type = 'snapshot'
-                and monthly_counts.month_end = periods.period_end)
-            or (indicators.indicator_type = 'flow' and indicators.window_lag_months = 0
+            (
+                indicators.indicator_type = 'snapshot'
+                and monthly_counts.month_end = periods.period_end
+            )
+            or (
+                indicators.indicator_type = 'flow' and indicators.window_lag_months = 0
                 and monthly_counts.month_end > periods.year_ago_end
-                and monthly_counts.month_end <= periods.period_end)
-            or (indicators.indicator_type = 'flow' and indicators.window_lag_months = 12
+                and monthly_counts.month_end <= periods.period_end
+            )
+            or (
+                indicators.indicator_type = 'flow' and indicators.window_lag_months = 12
                 and monthly_counts.month_end > periods.two_years_ago_end
-                and monthly_counts.month_end <= periods.year_ago_end)
+                and monthly_counts.month_end <= periods.year_ago_end
+            )
         )
     group by
         scaffold.indicator_id,
@@ -242,9 +248,11 @@ final as (
                     then 'SIMILAR'
                 when with_comparator.comparator_value < with_comparator.lower_95
                     then case with_comparator.polarity
-                        when 'H' then 'BETTER' when 'L' then 'WORSE' else 'HIGHER' end
+                            when 'H' then 'BETTER' when 'L' then 'WORSE' else 'HIGHER'
+                        end
                 else case with_comparator.polarity
-                    when 'H' then 'WORSE' when 'L' then 'BETTER' else 'LOWER' end
+                        when 'H' then 'WORSE' when 'L' then 'BETTER' else 'LOWER'
+                    end
             end as varchar
         ) as significance,
         cast(with_comparator.target_value as double precision) as target_value,

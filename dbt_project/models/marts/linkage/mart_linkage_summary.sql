@@ -1,25 +1,29 @@
 -- Per agency: how its current persons link (outputs.md §4 "linkage").
 with
 
-linked as (
+children_linked as (
     select * from {{ ref('int_children_linked') }}
 ),
 
+csc_persons_keyed as (
+    select * from {{ ref('int_csc__persons_keyed') }}
+),
+
+-- the children known to children's social care: those with a csc person record
 csc_children as (
-    select distinct linked.child_key
-    from linked
-    where linked.agency = 'csc'
+    select distinct csc_persons_keyed.child_key
+    from csc_persons_keyed
 ),
 
 per_record as (
     select
-        linked.agency,
-        linked.link_method,
-        linked.is_ambiguous,
+        children_linked.agency,
+        children_linked.link_method,
+        children_linked.is_ambiguous,
         csc_children.child_key is not null as is_linked_to_csc_child
-    from linked
+    from children_linked
     left join csc_children
-        on linked.child_key = csc_children.child_key
+        on children_linked.child_key = csc_children.child_key
 ),
 
 final as (

@@ -1,29 +1,29 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc assessments: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('csc', 'assessments') }}
+base_csc__assessments as (
+    select * from {{ ref('base_csc__assessments') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.assessment_id as assessment_id,
-        source.referral_id as referral_id,
-        source.person_id as person_id,
-        cast(source.start_date as date) as start_date,
-        cast(source.authorised_date as date) as authorised_date,
-        source.factors as factors
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_csc__assessments.delivery_id,
+        base_csc__assessments.source_line,
+        base_csc__assessments.assessment_id,
+        base_csc__assessments.referral_id,
+        base_csc__assessments.person_id,
+        cast(base_csc__assessments.start_date as date) as start_date,
+        cast(base_csc__assessments.authorised_date as date) as authorised_date,
+        base_csc__assessments.factors
+    from base_csc__assessments
+    inner join base_ingest__current_deliveries
+        on base_csc__assessments.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

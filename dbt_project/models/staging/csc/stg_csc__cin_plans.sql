@@ -1,28 +1,28 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc cin_plans: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('csc', 'cin_plans') }}
+base_csc__cin_plans as (
+    select * from {{ ref('base_csc__cin_plans') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.cin_plan_id as cin_plan_id,
-        source.referral_id as referral_id,
-        source.person_id as person_id,
-        cast(source.start_date as date) as start_date,
-        cast(source.end_date as date) as end_date
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_csc__cin_plans.delivery_id,
+        base_csc__cin_plans.source_line,
+        base_csc__cin_plans.cin_plan_id,
+        base_csc__cin_plans.referral_id,
+        base_csc__cin_plans.person_id,
+        cast(base_csc__cin_plans.start_date as date) as start_date,
+        cast(base_csc__cin_plans.end_date as date) as end_date
+    from base_csc__cin_plans
+    inner join base_ingest__current_deliveries
+        on base_csc__cin_plans.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

@@ -1,30 +1,30 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc contacts: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('csc', 'contacts') }}
+base_csc__contacts as (
+    select * from {{ ref('base_csc__contacts') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.contact_id as contact_id,
-        source.person_id as person_id,
-        cast(source.contact_datetime as timestamp) as contact_datetime,
-        source.source_code as source_code,
-        case source.neglect_factor when 'Y' then true when 'N' then false end as neglect_factor,
-        cast(source.decision_datetime as timestamp) as decision_datetime,
-        source.outcome as outcome
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_csc__contacts.delivery_id,
+        base_csc__contacts.source_line,
+        base_csc__contacts.contact_id,
+        base_csc__contacts.person_id,
+        cast(base_csc__contacts.contact_datetime as timestamp) as contact_datetime,
+        base_csc__contacts.source_code,
+        case base_csc__contacts.neglect_factor when 'Y' then true when 'N' then false end as neglect_factor,
+        cast(base_csc__contacts.decision_datetime as timestamp) as decision_datetime,
+        base_csc__contacts.outcome
+    from base_csc__contacts
+    inner join base_ingest__current_deliveries
+        on base_csc__contacts.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

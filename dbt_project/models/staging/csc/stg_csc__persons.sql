@@ -1,32 +1,32 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc persons: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('csc', 'persons') }}
+base_csc__persons as (
+    select * from {{ ref('base_csc__persons') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.person_id as person_id,
-        source.person_token as person_token,
-        source.person_alt_token as person_alt_token,
-        cast(source.birth_month || '-01' as date) as birth_month,
-        source.sex as sex,
-        source.ethnicity as ethnicity,
-        case source.disabled when 'Y' then true when 'N' then false end as disabled,
-        source.locality_code as locality_code,
-        source.household_token as household_token
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_csc__persons.delivery_id,
+        base_csc__persons.source_line,
+        base_csc__persons.person_id,
+        base_csc__persons.person_token,
+        base_csc__persons.person_alt_token,
+        cast(base_csc__persons.birth_month || '-01' as date) as birth_month,
+        base_csc__persons.sex,
+        base_csc__persons.ethnicity,
+        case base_csc__persons.disabled when 'Y' then true when 'N' then false end as disabled,
+        base_csc__persons.locality_code,
+        base_csc__persons.household_token
+    from base_csc__persons
+    inner join base_ingest__current_deliveries
+        on base_csc__persons.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

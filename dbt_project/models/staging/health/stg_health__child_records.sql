@@ -1,28 +1,28 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- health child_records: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('health', 'child_records') }}
+base_health__child_records as (
+    select * from {{ ref('base_health__child_records') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'health'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.person_id as person_id,
-        source.service as service,
-        cast(source.record_opened_date as date) as record_opened_date,
-        case source.significant_adults_recorded when 'Y' then true when 'N' then false end as significant_adults_recorded,
-        case source.safeguarding_flag when 'Y' then true when 'N' then false end as safeguarding_flag
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_health__child_records.delivery_id,
+        base_health__child_records.source_line,
+        base_health__child_records.person_id,
+        base_health__child_records.service,
+        cast(base_health__child_records.record_opened_date as date) as record_opened_date,
+        case base_health__child_records.significant_adults_recorded when 'Y' then true when 'N' then false end as significant_adults_recorded,
+        case base_health__child_records.safeguarding_flag when 'Y' then true when 'N' then false end as safeguarding_flag
+    from base_health__child_records
+    inner join base_ingest__current_deliveries
+        on base_health__child_records.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

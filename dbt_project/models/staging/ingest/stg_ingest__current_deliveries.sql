@@ -1,17 +1,17 @@
 -- Each agency's current delivery (its newest complete loaded delivery) and its extract date.
 with
 
-source as (
-    select * from {{ source('ingest', 'current_deliveries') }}
+current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
 ),
 
 final as (
     select
-        source.agency,
-        source.delivery_id,
-        cast(source.extract_date as date) as extract_date,
-        source.arrived_at
-    from source
+        current_deliveries.agency,
+        current_deliveries.delivery_id,
+        current_deliveries.extract_date,
+        current_deliveries.arrived_at
+    from current_deliveries
 )
 
 select * from final

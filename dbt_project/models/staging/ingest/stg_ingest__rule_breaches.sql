@@ -2,26 +2,26 @@
 -- per breaching record and rule. Records are matched to staging rows by their source line.
 with
 
-source as (
-    select * from {{ source('ingest', 'rule_breaches') }}
+rule_breaches as (
+    select * from {{ ref('base_ingest__rule_breaches') }}
 ),
 
-current_delivery as (
-    select * from {{ ref('stg_ingest__current_deliveries') }}
+current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
 ),
 
 final as (
     select
-        current_delivery.agency,
-        source.entity,
-        source.delivery_id,
-        source.record_id,
-        source.line as source_line,
-        source.rule,
-        source.message
-    from source
-    inner join current_delivery
-        on source.delivery_id = current_delivery.delivery_id
+        current_deliveries.agency,
+        rule_breaches.entity,
+        rule_breaches.delivery_id,
+        rule_breaches.record_id,
+        rule_breaches.source_line,
+        rule_breaches.rule,
+        rule_breaches.message
+    from rule_breaches
+    inner join current_deliveries
+        on rule_breaches.delivery_id = current_deliveries.delivery_id
 )
 
 select * from final

@@ -1,29 +1,29 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- police incidents: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('police', 'incidents') }}
+base_police__incidents as (
+    select * from {{ ref('base_police__incidents') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'police'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.incident_id as incident_id,
-        cast(source.incident_datetime as timestamp) as incident_datetime,
-        source.incident_type as incident_type,
-        source.locality_code as locality_code,
-        source.household_token as household_token,
-        case source.children_present when 'Y' then true when 'N' then false end as children_present
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_police__incidents.delivery_id,
+        base_police__incidents.source_line,
+        base_police__incidents.incident_id,
+        cast(base_police__incidents.incident_datetime as timestamp) as incident_datetime,
+        base_police__incidents.incident_type,
+        base_police__incidents.locality_code,
+        base_police__incidents.household_token,
+        case base_police__incidents.children_present when 'Y' then true when 'N' then false end as children_present
+    from base_police__incidents
+    inner join base_ingest__current_deliveries
+        on base_police__incidents.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

@@ -1,30 +1,30 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- probation cases: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('probation', 'cases') }}
+base_probation__cases as (
+    select * from {{ ref('base_probation__cases') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'probation'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.case_id as case_id,
-        source.person_id as person_id,
-        source.provider as provider,
-        cast(source.start_date as date) as start_date,
-        cast(source.end_date as date) as end_date,
-        source.rosh_children as rosh_children,
-        source.children_in_household as children_in_household
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_probation__cases.delivery_id,
+        base_probation__cases.source_line,
+        base_probation__cases.case_id,
+        base_probation__cases.person_id,
+        base_probation__cases.provider,
+        cast(base_probation__cases.start_date as date) as start_date,
+        cast(base_probation__cases.end_date as date) as end_date,
+        base_probation__cases.rosh_children,
+        base_probation__cases.children_in_household
+    from base_probation__cases
+    inner join base_ingest__current_deliveries
+        on base_probation__cases.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

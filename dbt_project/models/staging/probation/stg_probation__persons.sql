@@ -1,29 +1,29 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- probation persons: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('probation', 'persons') }}
+base_probation__persons as (
+    select * from {{ ref('base_probation__persons') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'probation'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.person_id as person_id,
-        source.person_token as person_token,
-        source.person_alt_token as person_alt_token,
-        cast(source.birth_month || '-01' as date) as birth_month,
-        source.sex as sex,
-        source.household_token as household_token
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_probation__persons.delivery_id,
+        base_probation__persons.source_line,
+        base_probation__persons.person_id,
+        base_probation__persons.person_token,
+        base_probation__persons.person_alt_token,
+        cast(base_probation__persons.birth_month || '-01' as date) as birth_month,
+        base_probation__persons.sex,
+        base_probation__persons.household_token
+    from base_probation__persons
+    inner join base_ingest__current_deliveries
+        on base_probation__persons.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

@@ -1,29 +1,29 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- probation safeguarding_checks: the current delivery, typed.
 with
 
-source as (
-    select * from {{ source('probation', 'safeguarding_checks') }}
+base_probation__safeguarding_checks as (
+    select * from {{ ref('base_probation__safeguarding_checks') }}
 ),
 
-current_delivery as (
-    select delivery_id from {{ source('ingest', 'current_deliveries') }}
+base_ingest__current_deliveries as (
+    select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'probation'
 ),
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.check_id as check_id,
-        source.case_id as case_id,
-        source.stage as stage,
-        cast(source.requested_date as date) as requested_date,
-        cast(source.response_date as date) as response_date,
-        source.csc_known as csc_known
-    from source
-    inner join current_delivery
-        on source._delivery_id = current_delivery.delivery_id
+        base_probation__safeguarding_checks.delivery_id,
+        base_probation__safeguarding_checks.source_line,
+        base_probation__safeguarding_checks.check_id,
+        base_probation__safeguarding_checks.case_id,
+        base_probation__safeguarding_checks.stage,
+        cast(base_probation__safeguarding_checks.requested_date as date) as requested_date,
+        cast(base_probation__safeguarding_checks.response_date as date) as response_date,
+        base_probation__safeguarding_checks.csc_known
+    from base_probation__safeguarding_checks
+    inner join base_ingest__current_deliveries
+        on base_probation__safeguarding_checks.delivery_id = base_ingest__current_deliveries.delivery_id
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- reference localities: the current delivery, typed.
 with
 
@@ -10,8 +10,8 @@ renamed as (
     select
         source._delivery_id as delivery_id,
         source._line as source_line,
-        source.locality_code as locality_code,
-        source.locality_name as locality_name
+        source.locality_code,
+        source.locality_name
     from source
 ),
 

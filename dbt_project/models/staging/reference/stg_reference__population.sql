@@ -1,4 +1,4 @@
--- Generated from plugins/neglect_warehouse/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
 -- reference population: the current delivery, typed.
 with
 
@@ -11,7 +11,7 @@ renamed as (
         source._delivery_id as delivery_id,
         source._line as source_line,
         cast(source.mid_year as integer) as mid_year,
-        source.locality_code as locality_code,
+        source.locality_code,
         cast(source.age as integer) as age,
         cast(source.population as integer) as population
     from source

@@ -139,7 +139,7 @@ def build(
 
     ``command`` is ``build`` (default) or ``test`` (run the data tests only, e.g. the board
     pack's audit). ``select``/``exclude`` are dbt node selections (space-separated unions, e.g.
-    ``agency_selection("csc")``); None builds everything. ``artifacts`` keeps dbt's target and
+    ``agency_selection(agency)``); None builds everything. ``artifacts`` keeps dbt's target and
     log folders there (``<artifacts>/target``, ``<artifacts>/logs``); by default they go to a
     temporary folder removed afterwards. ``project_dir`` defaults to
     ``$NEGLECT_WAREHOUSE_DBT_PROJECT``, else the ``dbt_project/`` beside this package (an

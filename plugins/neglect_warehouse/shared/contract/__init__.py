@@ -83,6 +83,9 @@ class Column:
     required: bool
     codes: str | None = None
     future_allowed: bool = False
+    # an optional column an indicator or the child key cannot do without: what needs it
+    # ("F01", "child key"); the data quality report shows its completeness
+    indicator_critical: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def _load(agency: str, name: str) -> Entity:
             bool(c.get("required")),
             c.get("codes"),
             bool(c.get("future_allowed")),
+            c.get("indicator_critical"),
         )
         for c in doc["columns"]
     )
