@@ -45,9 +45,12 @@ run: setup browser
 test: setup browser
 	$(BIN)/python -m pytest
 
+# The checks CI runs before the tests; .pre-commit-config.yaml runs the same (docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint --processes 2 dbt_project
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # Benchmarks (run by hand; results go into docs/benchmarks.md).
 bench-generate: setup

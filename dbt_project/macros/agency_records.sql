@@ -22,11 +22,11 @@
     …_keyed (in a unit test, of the model under test).
 #}
 {% macro records_of() -%}
-    {%- set tested = model.get('tested_node_unique_id') -%}
-    {%- set name = tested.split('.')[-1] if tested else model.name -%}
-    {%- set agency, rest = name[4:].split('__', 1) -%}
-    {%- set entity = rest.rsplit('_', 1)[0] -%}
-    {{ return((agency, entity)) }}
+{%- set tested = model.get('tested_node_unique_id') -%}
+{%- set name = tested.split('.')[-1] if tested else model.name -%}
+{%- set agency, rest = name[4:].split('__', 1) -%}
+{%- set entity = rest.rsplit('_', 1)[0] -%}
+{{ return((agency, entity)) }}
 {%- endmacro %}
 
 {% macro agency_records(person_columns=[]) -%}

@@ -43,8 +43,8 @@ final as (
     from month_ends
     cross join newest
     where month_ends.period_end <= newest.newest_extract_date
-      and month_ends.year_ago_end
-          >= cast({{ dbt.dateadd('year', -6, 'newest.newest_extract_date') }} as date)
+        and month_ends.year_ago_end
+        >= cast({{ dbt.dateadd('year', -6, 'newest.newest_extract_date') }} as date)
 )
 
 select * from final

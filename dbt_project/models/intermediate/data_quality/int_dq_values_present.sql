@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- The values present in each optional contract column of every agency entity, per loaded
 -- delivery (fct_dq_columns: the completeness of optional columns, which Great Expectations
 -- does not count). A table: it reads every agency's raw tables, so any agency's new data
@@ -96,205 +97,205 @@ base_probation__safeguarding_checks as (
 
 counted_csc__persons as (
     select
-        base_csc__persons.delivery_id,
-        count(base_csc__persons.person_token) as person_token,
-        count(base_csc__persons.person_alt_token) as person_alt_token,
-        count(base_csc__persons.ethnicity) as ethnicity,
-        count(base_csc__persons.disabled) as disabled,
-        count(base_csc__persons.household_token) as household_token
+        delivery_id,
+        count(person_token) as person_token,
+        count(person_alt_token) as person_alt_token,
+        count(ethnicity) as ethnicity,
+        count(disabled) as disabled,
+        count(household_token) as household_token
     from base_csc__persons
-    group by base_csc__persons.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__contacts as (
     select
-        base_csc__contacts.delivery_id,
-        count(base_csc__contacts.decision_datetime) as decision_datetime,
-        count(base_csc__contacts.outcome) as outcome
+        delivery_id,
+        count(decision_datetime) as decision_datetime,
+        count(outcome) as outcome
     from base_csc__contacts
-    group by base_csc__contacts.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__referrals as (
     select
-        base_csc__referrals.delivery_id,
-        count(base_csc__referrals.contact_id) as contact_id,
-        count(base_csc__referrals.primary_need_code) as primary_need_code,
-        count(base_csc__referrals.closure_date) as closure_date,
-        count(base_csc__referrals.closure_reason) as closure_reason
+        delivery_id,
+        count(contact_id) as contact_id,
+        count(primary_need_code) as primary_need_code,
+        count(closure_date) as closure_date,
+        count(closure_reason) as closure_reason
     from base_csc__referrals
-    group by base_csc__referrals.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__assessments as (
     select
-        base_csc__assessments.delivery_id,
-        count(base_csc__assessments.authorised_date) as authorised_date,
-        count(base_csc__assessments.factors) as factors
+        delivery_id,
+        count(authorised_date) as authorised_date,
+        count(factors) as factors
     from base_csc__assessments
-    group by base_csc__assessments.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__s47_enquiries as (
     select
-        base_csc__s47_enquiries.delivery_id,
-        count(base_csc__s47_enquiries.icpc_date) as icpc_date
+        delivery_id,
+        count(icpc_date) as icpc_date
     from base_csc__s47_enquiries
-    group by base_csc__s47_enquiries.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__cin_plans as (
     select
-        base_csc__cin_plans.delivery_id,
-        count(base_csc__cin_plans.end_date) as end_date
+        delivery_id,
+        count(end_date) as end_date
     from base_csc__cin_plans
-    group by base_csc__cin_plans.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__cp_plans as (
     select
-        base_csc__cp_plans.delivery_id,
-        count(base_csc__cp_plans.end_date) as end_date
+        delivery_id,
+        count(end_date) as end_date
     from base_csc__cp_plans
-    group by base_csc__cp_plans.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__cla_episodes as (
     select
-        base_csc__cla_episodes.delivery_id,
-        count(base_csc__cla_episodes.end_date) as end_date,
-        count(base_csc__cla_episodes.reason_ceased) as reason_ceased
+        delivery_id,
+        count(end_date) as end_date,
+        count(reason_ceased) as reason_ceased
     from base_csc__cla_episodes
-    group by base_csc__cla_episodes.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__missing_episodes as (
     select
-        base_csc__missing_episodes.delivery_id,
-        count(base_csc__missing_episodes.end_datetime) as end_datetime,
-        count(base_csc__missing_episodes.rhi_offered) as rhi_offered,
-        count(base_csc__missing_episodes.rhi_completed_date) as rhi_completed_date
+        delivery_id,
+        count(end_datetime) as end_datetime,
+        count(rhi_offered) as rhi_offered,
+        count(rhi_completed_date) as rhi_completed_date
     from base_csc__missing_episodes
-    group by base_csc__missing_episodes.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__family_hub as (
     select
-        base_csc__family_hub.delivery_id,
-        count(base_csc__family_hub.last_attended_date) as last_attended_date
+        delivery_id,
+        count(last_attended_date) as last_attended_date
     from base_csc__family_hub
-    group by base_csc__family_hub.delivery_id
+    group by delivery_id
 ),
 
 counted_csc__neglect_tools as (
     select
-        base_csc__neglect_tools.delivery_id,
-        count(base_csc__neglect_tools.overall_grade) as overall_grade
+        delivery_id,
+        count(overall_grade) as overall_grade
     from base_csc__neglect_tools
-    group by base_csc__neglect_tools.delivery_id
+    group by delivery_id
 ),
 
 counted_police__persons as (
     select
-        base_police__persons.delivery_id,
-        count(base_police__persons.person_token) as person_token,
-        count(base_police__persons.person_alt_token) as person_alt_token,
-        count(base_police__persons.birth_month) as birth_month,
-        count(base_police__persons.sex) as sex
+        delivery_id,
+        count(person_token) as person_token,
+        count(person_alt_token) as person_alt_token,
+        count(birth_month) as birth_month,
+        count(sex) as sex
     from base_police__persons
-    group by base_police__persons.delivery_id
+    group by delivery_id
 ),
 
 counted_police__incidents as (
     select
-        base_police__incidents.delivery_id,
-        count(base_police__incidents.locality_code) as locality_code,
-        count(base_police__incidents.household_token) as household_token
+        delivery_id,
+        count(locality_code) as locality_code,
+        count(household_token) as household_token
     from base_police__incidents
-    group by base_police__incidents.delivery_id
+    group by delivery_id
 ),
 
 counted_police__child_notifications as (
     select
-        base_police__child_notifications.delivery_id,
-        count(base_police__child_notifications.incident_id) as incident_id,
-        count(base_police__child_notifications.shared_with_csc_datetime) as shared_with_csc_datetime
+        delivery_id,
+        count(incident_id) as incident_id,
+        count(shared_with_csc_datetime) as shared_with_csc_datetime
     from base_police__child_notifications
-    group by base_police__child_notifications.delivery_id
+    group by delivery_id
 ),
 
 counted_police__flags as (
     select
-        base_police__flags.delivery_id,
-        count(base_police__flags.end_date) as end_date
+        delivery_id,
+        count(end_date) as end_date
     from base_police__flags
-    group by base_police__flags.delivery_id
+    group by delivery_id
 ),
 
 counted_health__persons as (
     select
-        base_health__persons.delivery_id,
-        count(base_health__persons.person_token) as person_token,
-        count(base_health__persons.person_alt_token) as person_alt_token,
-        count(base_health__persons.sex) as sex,
-        count(base_health__persons.locality_code) as locality_code,
-        count(base_health__persons.household_token) as household_token
+        delivery_id,
+        count(person_token) as person_token,
+        count(person_alt_token) as person_alt_token,
+        count(sex) as sex,
+        count(locality_code) as locality_code,
+        count(household_token) as household_token
     from base_health__persons
-    group by base_health__persons.delivery_id
+    group by delivery_id
 ),
 
 counted_health__appointments as (
     select
-        base_health__appointments.delivery_id,
-        count(base_health__appointments.requested_date) as requested_date,
-        count(base_health__appointments.due_date) as due_date
+        delivery_id,
+        count(requested_date) as requested_date,
+        count(due_date) as due_date
     from base_health__appointments
-    group by base_health__appointments.delivery_id
+    group by delivery_id
 ),
 
 counted_health__antenatal_bookings as (
     select
-        base_health__antenatal_bookings.delivery_id,
-        count(base_health__antenatal_bookings.health_visitor_notified_date) as health_visitor_notified_date
+        delivery_id,
+        count(health_visitor_notified_date) as health_visitor_notified_date
     from base_health__antenatal_bookings
-    group by base_health__antenatal_bookings.delivery_id
+    group by delivery_id
 ),
 
 counted_health__adult_episodes as (
     select
-        base_health__adult_episodes.delivery_id,
-        count(base_health__adult_episodes.end_date) as end_date
+        delivery_id,
+        count(end_date) as end_date
     from base_health__adult_episodes
-    group by base_health__adult_episodes.delivery_id
+    group by delivery_id
 ),
 
 counted_probation__persons as (
     select
-        base_probation__persons.delivery_id,
-        count(base_probation__persons.person_token) as person_token,
-        count(base_probation__persons.person_alt_token) as person_alt_token,
-        count(base_probation__persons.sex) as sex,
-        count(base_probation__persons.household_token) as household_token
+        delivery_id,
+        count(person_token) as person_token,
+        count(person_alt_token) as person_alt_token,
+        count(sex) as sex,
+        count(household_token) as household_token
     from base_probation__persons
-    group by base_probation__persons.delivery_id
+    group by delivery_id
 ),
 
 counted_probation__cases as (
     select
-        base_probation__cases.delivery_id,
-        count(base_probation__cases.end_date) as end_date,
-        count(base_probation__cases.rosh_children) as rosh_children
+        delivery_id,
+        count(end_date) as end_date,
+        count(rosh_children) as rosh_children
     from base_probation__cases
-    group by base_probation__cases.delivery_id
+    group by delivery_id
 ),
 
 counted_probation__safeguarding_checks as (
     select
-        base_probation__safeguarding_checks.delivery_id,
-        count(base_probation__safeguarding_checks.response_date) as response_date,
-        count(base_probation__safeguarding_checks.csc_known) as csc_known
+        delivery_id,
+        count(response_date) as response_date,
+        count(csc_known) as csc_known
     from base_probation__safeguarding_checks
-    group by base_probation__safeguarding_checks.delivery_id
+    group by delivery_id
 ),
 
 unioned as (

@@ -20,20 +20,27 @@ child_records as (
 
 unioned as (
     select
-        appointments.mode, appointments.agency, appointments.child_key,
+        appointments.mode,
+        appointments.agency,
+        appointments.child_key,
         appointments.scheduled_date as start_date,
         appointments.scheduled_date + 1 as end_date
     from appointments
     union all
     select
-        ed_attendances.mode, ed_attendances.agency, ed_attendances.child_key,
-        cast(ed_attendances.arrival_datetime as date),
-        cast(ed_attendances.arrival_datetime as date) + 1
+        ed_attendances.mode,
+        ed_attendances.agency,
+        ed_attendances.child_key,
+        cast(ed_attendances.arrival_datetime as date) as start_date,
+        cast(ed_attendances.arrival_datetime as date) + 1 as end_date
     from ed_attendances
     union all
     select
-        child_records.mode, child_records.agency, child_records.child_key,
-        child_records.record_opened_date, cast(null as date)
+        child_records.mode,
+        child_records.agency,
+        child_records.child_key,
+        child_records.record_opened_date as start_date,
+        cast(null as date) as end_date
     from child_records
 ),
 

@@ -20,17 +20,27 @@ strategy_discussions as (
 
 unioned as (
     select
-        notifications.mode, notifications.agency, notifications.child_key,
+        notifications.mode,
+        notifications.agency,
+        notifications.child_key,
         cast(notifications.notification_datetime as date) as start_date,
         cast(notifications.notification_datetime as date) + 1 as end_date
     from notifications
     union all
-    select flags.mode, flags.agency, flags.child_key, flags.start_date, flags.end_date
+    select
+        flags.mode,
+        flags.agency,
+        flags.child_key,
+        flags.start_date,
+        flags.end_date
     from flags
     union all
     select
-        strategy_discussions.mode, strategy_discussions.agency, strategy_discussions.child_key,
-        strategy_discussions.discussion_date, strategy_discussions.discussion_date + 1
+        strategy_discussions.mode,
+        strategy_discussions.agency,
+        strategy_discussions.child_key,
+        strategy_discussions.discussion_date as start_date,
+        strategy_discussions.discussion_date + 1 as end_date
     from strategy_discussions
 ),
 

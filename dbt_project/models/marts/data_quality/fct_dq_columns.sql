@@ -61,8 +61,8 @@ codes_outside_list as (
         sum(validation_results.unexpected_count) as values_out_of_range
     from validation_results
     where validation_results.expectation in (
-        'expect_column_values_to_be_in_set', 'expect_column_values_to_match_regex'
-    )
+            'expect_column_values_to_be_in_set', 'expect_column_values_to_match_regex'
+        )
     group by
         validation_results.delivery_id,
         validation_results.entity,
@@ -193,7 +193,8 @@ final as (
             measured.rows_loaded - measured.null_values + measured.rows_rejected_invalid
             as double precision
         ) / nullif(
-            measured.rows_loaded + measured.rows_rejected_missing + measured.rows_rejected_invalid, 0
+            measured.rows_loaded + measured.rows_rejected_missing + measured.rows_rejected_invalid,
+            0
         ) as completeness_pct,
         100 * cast(
             measured.rows_loaded - measured.null_values - measured.values_out_of_range

@@ -85,7 +85,7 @@ final as (
         cast(coalesce(breaches.breach_count, 0) as bigint) as breach_count,
         cast(coalesce(breaches.records_breaching, 0) as bigint) as records_breaching,
         100 * cast(coalesce(breaches.records_breaching, 0) as double precision)
-            / nullif(loaded_delivery_files.rows_loaded, 0) as records_breaching_pct
+        / nullif(loaded_delivery_files.rows_loaded, 0) as records_breaching_pct
     from report_keys
     inner join loaded_deliveries
         on report_keys.delivery_id = loaded_deliveries.delivery_id

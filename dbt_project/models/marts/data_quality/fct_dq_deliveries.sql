@@ -115,13 +115,16 @@ final as (
         current_deliveries.delivery_id is not null as is_current,
         cast(agency_deliveries.duplicate_arrivals as bigint) as duplicate_arrivals,
         cast(
-            cast(agency_deliveries.arrived_at as date) - cast(agency_deliveries.extract_date as date)
+            cast(agency_deliveries.arrived_at as date)
+            - cast(agency_deliveries.extract_date as date)
             as bigint
         ) as days_extract_to_arrival,
         cast(previous_extract.previous_extract_date as date) as previous_extract_date,
         cast(
-            12 * (extract(year from agency_deliveries.extract_date)
-                - extract(year from previous_extract.previous_extract_date))
+            12 * (
+                extract(year from agency_deliveries.extract_date)
+                - extract(year from previous_extract.previous_extract_date)
+            )
             + extract(month from agency_deliveries.extract_date)
             - extract(month from previous_extract.previous_extract_date)
             as bigint
@@ -131,16 +134,16 @@ final as (
         cast(agency_deliveries.rows_loaded as bigint) as rows_loaded,
         cast(agency_deliveries.rows_rejected as bigint) as rows_rejected,
         100 * cast(agency_deliveries.rows_rejected as double precision)
-            / nullif(agency_deliveries.rows_in, 0) as rows_rejected_pct,
+        / nullif(agency_deliveries.rows_in, 0) as rows_rejected_pct,
         cast(uniqueness_totals.duplicate_ids as bigint) as duplicate_ids,
         cast(column_totals.codes_outside_list as bigint) as codes_outside_list,
         cast(consistency_totals.consistency_breaches as bigint) as consistency_breaches,
         cast(consistency_totals.rules_breached as bigint) as rules_breached,
         cast(column_totals.persons_loaded as bigint) as persons_loaded,
         100 * cast(column_totals.persons_with_person_token as double precision)
-            / nullif(column_totals.persons_loaded, 0) as persons_with_person_token_pct,
+        / nullif(column_totals.persons_loaded, 0) as persons_with_person_token_pct,
         100 * cast(linkage.persons_linked_to_csc_child as double precision)
-            / nullif(linkage.persons, 0) as persons_linked_to_csc_child_pct
+        / nullif(linkage.persons, 0) as persons_linked_to_csc_child_pct
     from agency_deliveries
     inner join numbered
         on agency_deliveries.delivery_id = numbered.delivery_id

@@ -34,8 +34,8 @@ uniqueness_checks as (
         bool_and(validation_results.success) as are_loaded_ids_unique
     from validation_results
     where validation_results.expectation in (
-        'expect_column_values_to_be_unique', 'expect_compound_columns_to_be_unique'
-    )
+            'expect_column_values_to_be_unique', 'expect_compound_columns_to_be_unique'
+        )
     group by validation_results.delivery_id, validation_results.entity
 ),
 
@@ -48,11 +48,15 @@ final as (
         cast(loaded_delivery_files.rows_in as bigint) as rows_in,
         cast(loaded_delivery_files.rows_loaded as bigint) as rows_loaded,
         cast(loaded_delivery_files.rows_rejected as bigint) as rows_rejected,
-        loaded_delivery_files.rows_in = loaded_delivery_files.rows_loaded + loaded_delivery_files.rows_rejected
+        loaded_delivery_files.rows_in
+        = loaded_delivery_files.rows_loaded + loaded_delivery_files.rows_rejected
             as is_row_count_conserved,
         cast(coalesce(repeated_ids.duplicate_ids, 0) as bigint) as duplicate_ids,
-        100 * cast(loaded_delivery_files.rows_in - coalesce(repeated_ids.duplicate_ids, 0)
-            as double precision) / nullif(loaded_delivery_files.rows_in, 0) as unique_ids_pct,
+        100 * cast(
+            loaded_delivery_files.rows_in - coalesce(repeated_ids.duplicate_ids, 0)
+            as double precision
+        ) / nullif(loaded_delivery_files.rows_in, 0
+        ) as unique_ids_pct,
         uniqueness_checks.are_loaded_ids_unique
     from loaded_delivery_files
     left join repeated_ids

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc assessments: the current delivery, typed.
 with
 
@@ -6,24 +7,29 @@ base_csc__assessments as (
     select * from {{ ref('base_csc__assessments') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
+current_rows as (
+    select base_csc__assessments.*
+    from base_csc__assessments
+    inner join current_delivery
+        on base_csc__assessments.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_csc__assessments.delivery_id,
-        base_csc__assessments.source_line,
-        base_csc__assessments.assessment_id,
-        base_csc__assessments.referral_id,
-        base_csc__assessments.person_id,
-        cast(base_csc__assessments.start_date as date) as start_date,
-        cast(base_csc__assessments.authorised_date as date) as authorised_date,
-        base_csc__assessments.factors
-    from base_csc__assessments
-    inner join base_ingest__current_deliveries
-        on base_csc__assessments.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        assessment_id,
+        referral_id,
+        person_id,
+        cast(start_date as date) as start_date,
+        cast(authorised_date as date) as authorised_date,
+        factors
+    from current_rows
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc contacts: the current delivery, typed.
 with
 
@@ -6,25 +7,30 @@ base_csc__contacts as (
     select * from {{ ref('base_csc__contacts') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
+current_rows as (
+    select base_csc__contacts.*
+    from base_csc__contacts
+    inner join current_delivery
+        on base_csc__contacts.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_csc__contacts.delivery_id,
-        base_csc__contacts.source_line,
-        base_csc__contacts.contact_id,
-        base_csc__contacts.person_id,
-        cast(base_csc__contacts.contact_datetime as timestamp) as contact_datetime,
-        base_csc__contacts.source_code,
-        case base_csc__contacts.neglect_factor when 'Y' then true when 'N' then false end as neglect_factor,
-        cast(base_csc__contacts.decision_datetime as timestamp) as decision_datetime,
-        base_csc__contacts.outcome
-    from base_csc__contacts
-    inner join base_ingest__current_deliveries
-        on base_csc__contacts.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        contact_id,
+        person_id,
+        cast(contact_datetime as timestamp) as contact_datetime,
+        source_code,
+        case neglect_factor when 'Y' then true when 'N' then false end as neglect_factor,
+        cast(decision_datetime as timestamp) as decision_datetime,
+        outcome
+    from current_rows
 ),
 
 final as (

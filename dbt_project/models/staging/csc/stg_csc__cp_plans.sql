@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc cp_plans: the current delivery, typed.
 with
 
@@ -6,25 +7,30 @@ base_csc__cp_plans as (
     select * from {{ ref('base_csc__cp_plans') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
+current_rows as (
+    select base_csc__cp_plans.*
+    from base_csc__cp_plans
+    inner join current_delivery
+        on base_csc__cp_plans.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_csc__cp_plans.delivery_id,
-        base_csc__cp_plans.source_line,
-        base_csc__cp_plans.cp_plan_id,
-        base_csc__cp_plans.referral_id,
-        base_csc__cp_plans.person_id,
-        cast(base_csc__cp_plans.start_date as date) as start_date,
-        cast(base_csc__cp_plans.end_date as date) as end_date,
-        base_csc__cp_plans.initial_category,
-        base_csc__cp_plans.latest_category
-    from base_csc__cp_plans
-    inner join base_ingest__current_deliveries
-        on base_csc__cp_plans.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        cp_plan_id,
+        referral_id,
+        person_id,
+        cast(start_date as date) as start_date,
+        cast(end_date as date) as end_date,
+        initial_category,
+        latest_category
+    from current_rows
 ),
 
 final as (

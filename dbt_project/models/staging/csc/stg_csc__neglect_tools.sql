@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc neglect_tools: the current delivery, typed.
 with
 
@@ -6,24 +7,29 @@ base_csc__neglect_tools as (
     select * from {{ ref('base_csc__neglect_tools') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
+current_rows as (
+    select base_csc__neglect_tools.*
+    from base_csc__neglect_tools
+    inner join current_delivery
+        on base_csc__neglect_tools.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_csc__neglect_tools.delivery_id,
-        base_csc__neglect_tools.source_line,
-        base_csc__neglect_tools.tool_id,
-        base_csc__neglect_tools.person_id,
-        base_csc__neglect_tools.completing_agency,
-        base_csc__neglect_tools.tool,
-        cast(base_csc__neglect_tools.completed_date as date) as completed_date,
-        base_csc__neglect_tools.overall_grade
-    from base_csc__neglect_tools
-    inner join base_ingest__current_deliveries
-        on base_csc__neglect_tools.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        tool_id,
+        person_id,
+        completing_agency,
+        tool,
+        cast(completed_date as date) as completed_date,
+        overall_grade
+    from current_rows
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- csc referrals: the current delivery, typed.
 with
 
@@ -6,27 +7,32 @@ base_csc__referrals as (
     select * from {{ ref('base_csc__referrals') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'csc'
 ),
 
+current_rows as (
+    select base_csc__referrals.*
+    from base_csc__referrals
+    inner join current_delivery
+        on base_csc__referrals.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_csc__referrals.delivery_id,
-        base_csc__referrals.source_line,
-        base_csc__referrals.referral_id,
-        base_csc__referrals.person_id,
-        base_csc__referrals.contact_id,
-        cast(base_csc__referrals.referral_date as date) as referral_date,
-        base_csc__referrals.source_code,
-        base_csc__referrals.primary_need_code,
-        case base_csc__referrals.nfa when 'Y' then true when 'N' then false end as nfa,
-        cast(base_csc__referrals.closure_date as date) as closure_date,
-        base_csc__referrals.closure_reason
-    from base_csc__referrals
-    inner join base_ingest__current_deliveries
-        on base_csc__referrals.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        referral_id,
+        person_id,
+        contact_id,
+        cast(referral_date as date) as referral_date,
+        source_code,
+        primary_need_code,
+        case nfa when 'Y' then true when 'N' then false end as nfa,
+        cast(closure_date as date) as closure_date,
+        closure_reason
+    from current_rows
 ),
 
 final as (

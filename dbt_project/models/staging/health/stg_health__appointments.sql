@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- health appointments: the current delivery, typed.
 with
 
@@ -6,26 +7,31 @@ base_health__appointments as (
     select * from {{ ref('base_health__appointments') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'health'
 ),
 
+current_rows as (
+    select base_health__appointments.*
+    from base_health__appointments
+    inner join current_delivery
+        on base_health__appointments.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_health__appointments.delivery_id,
-        base_health__appointments.source_line,
-        base_health__appointments.appointment_id,
-        base_health__appointments.person_id,
-        base_health__appointments.service,
-        base_health__appointments.appointment_type,
-        cast(base_health__appointments.requested_date as date) as requested_date,
-        cast(base_health__appointments.due_date as date) as due_date,
-        cast(base_health__appointments.scheduled_date as date) as scheduled_date,
-        base_health__appointments.outcome
-    from base_health__appointments
-    inner join base_ingest__current_deliveries
-        on base_health__appointments.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        appointment_id,
+        person_id,
+        service,
+        appointment_type,
+        cast(requested_date as date) as requested_date,
+        cast(due_date as date) as due_date,
+        cast(scheduled_date as date) as scheduled_date,
+        outcome
+    from current_rows
 ),
 
 final as (

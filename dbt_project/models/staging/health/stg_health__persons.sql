@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- health persons: the current delivery, typed.
 with
 
@@ -6,25 +7,30 @@ base_health__persons as (
     select * from {{ ref('base_health__persons') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'health'
 ),
 
+current_rows as (
+    select base_health__persons.*
+    from base_health__persons
+    inner join current_delivery
+        on base_health__persons.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_health__persons.delivery_id,
-        base_health__persons.source_line,
-        base_health__persons.person_id,
-        base_health__persons.person_token,
-        base_health__persons.person_alt_token,
-        cast(base_health__persons.birth_month || '-01' as date) as birth_month,
-        base_health__persons.sex,
-        base_health__persons.locality_code,
-        base_health__persons.household_token
-    from base_health__persons
-    inner join base_ingest__current_deliveries
-        on base_health__persons.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        person_id,
+        person_token,
+        person_alt_token,
+        cast(birth_month || '-01' as date) as birth_month,
+        sex,
+        locality_code,
+        household_token
+    from current_rows
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- police incidents: the current delivery, typed.
 with
 
@@ -6,24 +7,29 @@ base_police__incidents as (
     select * from {{ ref('base_police__incidents') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'police'
 ),
 
+current_rows as (
+    select base_police__incidents.*
+    from base_police__incidents
+    inner join current_delivery
+        on base_police__incidents.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_police__incidents.delivery_id,
-        base_police__incidents.source_line,
-        base_police__incidents.incident_id,
-        cast(base_police__incidents.incident_datetime as timestamp) as incident_datetime,
-        base_police__incidents.incident_type,
-        base_police__incidents.locality_code,
-        base_police__incidents.household_token,
-        case base_police__incidents.children_present when 'Y' then true when 'N' then false end as children_present
-    from base_police__incidents
-    inner join base_ingest__current_deliveries
-        on base_police__incidents.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        incident_id,
+        cast(incident_datetime as timestamp) as incident_datetime,
+        incident_type,
+        locality_code,
+        household_token,
+        case children_present when 'Y' then true when 'N' then false end as children_present
+    from current_rows
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- police persons: the current delivery, typed.
 with
 
@@ -6,23 +7,28 @@ base_police__persons as (
     select * from {{ ref('base_police__persons') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'police'
 ),
 
+current_rows as (
+    select base_police__persons.*
+    from base_police__persons
+    inner join current_delivery
+        on base_police__persons.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_police__persons.delivery_id,
-        base_police__persons.source_line,
-        base_police__persons.person_id,
-        base_police__persons.person_token,
-        base_police__persons.person_alt_token,
-        cast(base_police__persons.birth_month || '-01' as date) as birth_month,
-        base_police__persons.sex
-    from base_police__persons
-    inner join base_ingest__current_deliveries
-        on base_police__persons.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        person_id,
+        person_token,
+        person_alt_token,
+        cast(birth_month || '-01' as date) as birth_month,
+        sex
+    from current_rows
 ),
 
 final as (

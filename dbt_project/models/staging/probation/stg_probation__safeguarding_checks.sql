@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- probation safeguarding_checks: the current delivery, typed.
 with
 
@@ -6,24 +7,29 @@ base_probation__safeguarding_checks as (
     select * from {{ ref('base_probation__safeguarding_checks') }}
 ),
 
-base_ingest__current_deliveries as (
+current_delivery as (
     select * from {{ ref('base_ingest__current_deliveries') }}
     where agency = 'probation'
 ),
 
+current_rows as (
+    select base_probation__safeguarding_checks.*
+    from base_probation__safeguarding_checks
+    inner join current_delivery
+        on base_probation__safeguarding_checks.delivery_id = current_delivery.delivery_id
+),
+
 renamed as (
     select
-        base_probation__safeguarding_checks.delivery_id,
-        base_probation__safeguarding_checks.source_line,
-        base_probation__safeguarding_checks.check_id,
-        base_probation__safeguarding_checks.case_id,
-        base_probation__safeguarding_checks.stage,
-        cast(base_probation__safeguarding_checks.requested_date as date) as requested_date,
-        cast(base_probation__safeguarding_checks.response_date as date) as response_date,
-        base_probation__safeguarding_checks.csc_known
-    from base_probation__safeguarding_checks
-    inner join base_ingest__current_deliveries
-        on base_probation__safeguarding_checks.delivery_id = base_ingest__current_deliveries.delivery_id
+        delivery_id,
+        source_line,
+        check_id,
+        case_id,
+        stage,
+        cast(requested_date as date) as requested_date,
+        cast(response_date as date) as response_date,
+        csc_known
+    from current_rows
 ),
 
 final as (

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- reference localities: the current delivery, typed.
 with
 
@@ -8,10 +9,10 @@ source as (
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        source.locality_code,
-        source.locality_name
+        _delivery_id as delivery_id,
+        _line as source_line,
+        locality_code,
+        locality_name
     from source
 ),
 

@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- reference population: the current delivery, typed.
 with
 
@@ -8,12 +9,12 @@ source as (
 
 renamed as (
     select
-        source._delivery_id as delivery_id,
-        source._line as source_line,
-        cast(source.mid_year as integer) as mid_year,
-        source.locality_code,
-        cast(source.age as integer) as age,
-        cast(source.population as integer) as population
+        _delivery_id as delivery_id,
+        _line as source_line,
+        cast(mid_year as integer) as mid_year,
+        locality_code,
+        cast(age as integer) as age,
+        cast(population as integer) as population
     from source
 ),
 

@@ -366,9 +366,9 @@ def consistency_sql(agency: str, extract_date: str) -> list[str]:
                     'no_future_date', {lit(c.name)} || ' ' || {q(c.name)}
                         || ' is after the extract date'
                 from {_t(agency, entity.name)} where {value} > {limit}""")
-    for checked, entity in _entity_rules(agency):
+    for checked, entity_name in _entity_rules(agency):
         assert checked.check is not None, checked.id
-        sql.append(checked.check(agency, entity, checked.id))
+        sql.append(checked.check(agency, entity_name, checked.id))
     return sql
 
 

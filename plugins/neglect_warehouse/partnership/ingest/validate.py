@@ -111,7 +111,7 @@ class BackgroundValidation:
     """Runs the suites in one worker thread, each entity with its own DuckDB cursor, while
     the main thread goes on parsing, checking and loading (DuckDB works outside the GIL)."""
 
-    def __init__(self, con):
+    def __init__(self, con) -> None:
         self._con = con
         self._executor: ThreadPoolExecutor | None = None
         self._futures: dict[str, Future] = {}

@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,8 +42,8 @@ from neglect_warehouse.shared import contract
 
 DBT = DBT_PROJECT
 HEADER = (
-    "Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract "
-    "sync`; do not edit by hand."
+    "Generated from plugins/neglect_warehouse/shared/contract\n"
+    "by `neglect-warehouse contract sync`; do not edit by hand."
 )
 HOLIDAY_YEARS = range(2010, 2036)
 CURRENT_DELIVERIES = "base_ingest__current_deliveries"
@@ -65,16 +66,25 @@ def _type_text(column: contract.Column) -> str:
     return text + (f" ({column.codes})" if column.codes else "")
 
 
-def _typed(column: contract.Column, relation: str) -> str:
-    """The staging model's SQL for ``column`` of ``relation``: the contract type's cast."""
-    value = f"{relation}.{column.name}"
+def _comment(text: str, mark: str = "--") -> str:
+    return "\n".join(f"{mark} {line}" for line in text.split("\n"))
+
+
+def _typed(column: contract.Column) -> str:
+    """The staging model's SQL for ``column``: the contract type's cast (the alias on a line
+    of its own when the line would pass 100 characters)."""
     cast = contract.column_type(column.type).cast
-    return f"{cast.replace('{c}', value)} as {column.name}" if cast else value
+    if not cast:
+        return column.name
+    typed = cast.replace("{c}", column.name)
+    if len(f"        {typed} as {column.name},") > 100:
+        return f"{typed}\n            as {column.name}"
+    return f"{typed} as {column.name}"
 
 
 def base_sql(entity: contract.Entity) -> str:
     columns = "".join(f",\n        source.{c.name}" for c in entity.columns)
-    return f"""-- {HEADER}
+    return f"""{_comment(HEADER)}
 -- {entity.agency} {entity.name}: every loaded delivery, as delivered (text).
 with
 
@@ -105,26 +115,29 @@ def staging_sql(entity: contract.Entity) -> str:
     select * from {{{{ source('{entity.agency}', '{entity.name}') }}}}
 ),
 """
-        lineage = f"{rows}._delivery_id as delivery_id,\n        {rows}._line as source_line"
-        join = ""
+        lineage = "_delivery_id as delivery_id,\n        _line as source_line"
     else:
-        rows = base_model_name(entity.agency, entity.name)
-        imports = f"""{rows} as (
-    select * from {{{{ ref('{rows}') }}}}
+        base = base_model_name(entity.agency, entity.name)
+        rows = "current_rows"
+        imports = f"""{base} as (
+    select * from {{{{ ref('{base}') }}}}
 ),
 
-{CURRENT_DELIVERIES} as (
+current_delivery as (
     select * from {{{{ ref('{CURRENT_DELIVERIES}') }}}}
     where agency = '{entity.agency}'
 ),
+
+current_rows as (
+    select {base}.*
+    from {base}
+    inner join current_delivery
+        on {base}.delivery_id = current_delivery.delivery_id
+),
 """
-        lineage = f"{rows}.delivery_id,\n        {rows}.source_line"
-        join = (
-            f"\n    inner join {CURRENT_DELIVERIES}"
-            f"\n        on {rows}.delivery_id = {CURRENT_DELIVERIES}.delivery_id"
-        )
-    columns = "".join(f",\n        {_typed(c, rows)}" for c in entity.columns)
-    return f"""-- {HEADER}
+        lineage = "delivery_id,\n        source_line"
+    columns = "".join(f",\n        {_typed(c)}" for c in entity.columns)
+    return f"""{_comment(HEADER)}
 -- {entity.agency} {entity.name}: the current delivery, typed.
 with
 
@@ -132,7 +145,7 @@ with
 renamed as (
     select
         {lineage}{columns}
-    from {rows}{join}
+    from {rows}
 ),
 
 final as (
@@ -173,7 +186,7 @@ def column_meta(column: contract.Column) -> dict:
 def sources_for(agency: str) -> dict:
     tables = []
     for e in contract.entities(agency):
-        columns = [
+        columns: list[dict[str, Any]] = [
             {
                 "name": "_delivery_id",
                 "description": "the delivery this row came in (raw.deliveries.delivery_id)",
@@ -226,7 +239,10 @@ def sources_for(agency: str) -> dict:
 def _contract_columns(entity: contract.Entity, typed: bool) -> list[dict]:
     columns = []
     for c in entity.columns:
-        col = {"name": c.name, "description": _type_text(c) + ("" if typed else ", as delivered")}
+        col: dict[str, Any] = {
+            "name": c.name,
+            "description": _type_text(c) + ("" if typed else ", as delivered"),
+        }
         if c.required and typed:
             col["data_tests"] = ["not_null"]
         columns.append(col)
@@ -291,7 +307,7 @@ def persons_unioned_sql() -> str:
         + f"\n    from {model_name(a, 'persons')}"
         for a in contract.AGENCIES
     )
-    return f"""-- {HEADER}
+    return f"""{_comment(HEADER)}
 -- Every agency's person records of its current delivery, in one relation: one branch per
 -- agency of the contract.
 {{{{ config(materialized="view") }}}}
@@ -322,9 +338,9 @@ def values_present_sql() -> str:
             counted = f"counted_{agency}__{e.name}"
             imports.append(f"{base} as (\n    select * from {{{{ ref('{base}') }}}}\n),\n")
             counts.append(
-                f"{counted} as (\n    select\n        {base}.delivery_id"
-                + "".join(f",\n        count({base}.{c}) as {c}" for c in optional)
-                + f"\n    from {base}\n    group by {base}.delivery_id\n),\n"
+                f"{counted} as (\n    select\n        delivery_id"
+                + "".join(f",\n        count({c}) as {c}" for c in optional)
+                + f"\n    from {base}\n    group by delivery_id\n),\n"
             )
             branches += [
                 f"    select\n        '{agency}' as agency,\n"
@@ -337,7 +353,7 @@ def values_present_sql() -> str:
             ]
     union = "\n    union all\n".join(branches)
     ctes = "\n".join(imports) + "\n" + "\n".join(counts)
-    return f"""-- {HEADER}
+    return f"""{_comment(HEADER)}
 -- The values present in each optional contract column of every agency entity, per loaded
 -- delivery (fct_dq_columns: the completeness of optional columns, which Great Expectations
 -- does not count). A table: it reads every agency's raw tables, so any agency's new data
@@ -430,7 +446,7 @@ def contract_rules_csv() -> str:
 
 
 def _seed(name: str, description: str, columns: list[tuple[str, str, str]], key: list[str]):
-    seed = {
+    seed: dict[str, Any] = {
         "name": name,
         "description": description,
         "config": {"column_types": {c: t for c, t, _ in columns}},
@@ -523,7 +539,11 @@ def contract_seeds() -> dict:
 
 
 def _yaml(doc: dict) -> str:
-    return f"# {HEADER}\n" + yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
+    return (
+        _comment(HEADER, "#")
+        + "\n"
+        + yaml.safe_dump(doc, sort_keys=False, width=100, allow_unicode=True)
+    )
 
 
 def bank_holidays_csv() -> str:

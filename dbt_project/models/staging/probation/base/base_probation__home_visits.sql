@@ -1,4 +1,5 @@
--- Generated from plugins/neglect_warehouse/shared/contract by `neglect-warehouse contract sync`; do not edit by hand.
+-- Generated from plugins/neglect_warehouse/shared/contract
+-- by `neglect-warehouse contract sync`; do not edit by hand.
 -- probation home_visits: every loaded delivery, as delivered (text).
 with
 
