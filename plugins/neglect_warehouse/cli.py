@@ -47,8 +47,10 @@ def contract():
 
 @contract.command("sync")
 def contract_sync():
-    """Regenerate what derives from the contract: GX suites (expectations/), dbt sources,
-    staging models and their tests, and the bank-holiday seed (dbt_project/)."""
+    """Regenerate what derives from the contract: GX suites (expectations/); in dbt_project/,
+    the sources, base and staging models with their tests, the models generated per contract
+    entity, the contract seeds (agencies, columns, states, rules) and the bank-holiday and
+    Poisson seeds."""
     from neglect_warehouse.partnership import expectations
     from neglect_warehouse.partnership.transform import dbt_sources
 
