@@ -149,7 +149,9 @@ def load(target: Target, period: str) -> Pack:
             "select c.agency, c.entity, c.rule, c.rule_description, c.breach_count "
             "from marts.fct_dq_consistency as c "
             "inner join marts.fct_dq_deliveries as d on c.delivery_id = d.delivery_id "
-            "where d.is_current and c.breach_count > 0 order by c.agency, c.breach_count desc",
+            "where d.is_current and c.breach_count > 0 "
+            # ties in the count by entity and rule, so the same data gives the same workbook
+            "order by c.agency, c.breach_count desc, c.entity, c.rule",
         )
         if values.empty or not (values.period_end == period_end).any():
             raise PackError(
