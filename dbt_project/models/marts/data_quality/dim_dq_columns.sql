@@ -29,13 +29,7 @@ final as (
         ) as is_indicator_critical,
         cast(contract_columns.indicator_critical as varchar) as critical_for,
         cast(contract_columns.future_allowed as boolean) as future_dates_allowed,
-        cast(
-            case
-                when contract_columns.column_type in ('code', 'code_list') then 'code_list'
-                when contract_columns.column_type in ('date', 'datetime', 'month') then 'date_range'
-                else 'format'
-            end as varchar
-        ) as validity_check
+        cast(contract_columns.validity_check as varchar) as validity_check
     from contract_columns
     inner join contract_agencies
         on contract_columns.agency = contract_agencies.agency

@@ -29,10 +29,6 @@ IDENTIFIER_ACTION = (
     "delivery; report the breach to your information governance lead"
 )
 
-# A value that conforms to one of these types cannot hold an NHS number or a postcode, so
-# those columns are scanned only in rows that failed a row check.
-CANNOT_HOLD_IDENTIFIERS = ("token", "date", "datetime", "month", "yn", "year")
-
 
 def _identifier_scan(con, table: str, columns, limit: int = 50) -> list[tuple]:
     """(line, "nhs:<column>" or "pc:<column>") for the first ``limit`` raw identifiers in
@@ -46,7 +42,7 @@ def _identifier_scan(con, table: str, columns, limit: int = 50) -> list[tuple]:
         candidate = f"regexp_matches({q(c.name)}, {lit(SQL_CANDIDATE)})"
         selected.append(f"case when {candidate} then {q(c.name)} end as {q('nhs:' + c.name)}")
         where.append(candidate)
-        if c.type not in ("id", "token"):
+        if not contract.column_type(c.type).record_key:
             test = f"regexp_matches({q(c.name)}, {lit(POSTCODE)})"
             selected.append(f"{test} as {q('pc:' + c.name)}")
             where.append(test)
@@ -74,7 +70,9 @@ def identifier_breaches(con, result, file_name: str) -> list[Finding]:
     """Raw identifiers anywhere in a file: in the columns that could hold one (every row), in
     every column of rows that failed a row check, and in rows too malformed to parse."""
     entity = result.entity
-    free = [c for c in entity.columns if c.type not in CANNOT_HOLD_IDENTIFIERS]
+    # a valid value of a type that cannot hold an NHS number or a postcode (contract column
+    # types) is scanned only in rows that failed a row check
+    free = [c for c in entity.columns if contract.column_type(c.type).can_hold_identifiers]
     hits = sorted(
         set(
             _identifier_scan(con, result.parsed, free)
@@ -315,9 +313,7 @@ def _future_date_columns(entity: contract.Entity) -> list[contract.Column]:
     """The entity's dates that may not lie after the extract date (the contract's
     ``future_allowed`` marks expected dates and unborn children's birth months)."""
     return [
-        c
-        for c in entity.columns
-        if c.type in ("date", "datetime", "month") and not c.future_allowed
+        c for c in entity.columns if contract.column_type(c.type).as_date and not c.future_allowed
     ]
 
 
@@ -355,12 +351,9 @@ def consistency_sql(agency: str, extract_date: str) -> list[str]:
                     select {q(ref.to_column)} from {_t(agency, ref.entity)})""")
         # no event date after the extract date (expected dates and unborn children excepted)
         for c in _future_date_columns(entity):
-            value = {
-                "date": f"{q(c.name)}::date",
-                "datetime": f"left({q(c.name)}, 10)::date",
-                "month": f"({q(c.name)} || '-01')::date",
-            }[c.type]
-            limit = e + "::date" if c.type != "month" else f"date_trunc('month', {e}::date)"
+            kind = contract.column_type(c.type)
+            value = str(kind.as_date).format(c=q(c.name))
+            limit = f"date_trunc('month', {e}::date)" if kind.month_only else e + "::date"
             sql.append(f"""
                 select {lit(entity.name)}, {q(entity.primary_key[0])}, _line,
                     'no_future_date', {lit(c.name)} || ' ' || {q(c.name)}

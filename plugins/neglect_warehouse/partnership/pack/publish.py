@@ -264,7 +264,7 @@ def record_identifiers(target: Target, words) -> set[str]:
         for agency in contract.AGENCIES
         for entity in contract.entities(agency)
         for column in entity.columns
-        if column.type in ("id", "token")
+        if contract.column_type(column.type).record_key
     ]
     found: set[str] = set()
     with Warehouse(target) as wh:

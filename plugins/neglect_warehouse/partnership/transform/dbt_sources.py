@@ -404,6 +404,7 @@ def contract_columns_csv() -> str:
                         c.name,
                         n,
                         c.type,
+                        contract.column_type(c.type).validity,
                         c.codes,
                         c.required,
                         c.future_allowed,
@@ -417,6 +418,7 @@ def contract_columns_csv() -> str:
             "column_name",
             "column_position",
             "column_type",
+            "validity_check",
             "code_list",
             "is_required",
             "future_allowed",
@@ -490,6 +492,11 @@ def contract_seeds() -> dict:
                     ("column_name", "varchar", "the column, as named in the file"),
                     ("column_position", "integer", "position of the column in the entity"),
                     ("column_type", "varchar", "the column's type (partnership.yml)"),
+                    (
+                        "validity_check",
+                        "varchar",
+                        "how a valid value is measured: code_list, date_range or format",
+                    ),
                     ("code_list", "varchar", "a code column's code list (codelists.yml)"),
                     ("is_required", "boolean", "a row without a value is rejected"),
                     (

@@ -57,7 +57,11 @@ class ColumnType:
     """A column type: what a value must match (``pattern``, a regular expression for the whole
     value; ``parse``, a DuckDB expression of ``{c}`` that is null for an impossible value),
     how staging types it (``cast``, SQL of ``{c}``; None keeps the text), its documentation
-    (``description``) and what a value should be in an agency's words (``expected``)."""
+    (``description``) and what a value should be in an agency's words (``expected``). A dated
+    type has ``as_date`` (DuckDB SQL of ``{c}`` for the date it names; ``month_only``: to the
+    month); ``can_hold_identifiers`` is False when no valid value can hold an NHS number or a
+    postcode; ``record_key`` marks identifiers and tokens; ``validity`` is how the data
+    quality report measures a valid value (``code_list``, ``date_range`` or ``format``)."""
 
     name: str
     description: str
@@ -65,6 +69,11 @@ class ColumnType:
     parse: str | None = None
     cast: str | None = None
     expected: str | None = None
+    as_date: str | None = None
+    month_only: bool = False
+    can_hold_identifiers: bool = True
+    record_key: bool = False
+    validity: str = "format"
 
 
 @cache
