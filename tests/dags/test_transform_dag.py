@@ -130,10 +130,13 @@ def test_a_failing_dbt_test_names_the_node(ingested, tmp_path):
             "insert into raw.csc__persons select * from raw.csc__persons where _delivery_id = "
             "(select delivery_id from raw.current_deliveries where agency = 'csc') limit 1"
         )
+    # the staging model and the all-deliveries base view it reads (a fresh warehouse has
+    # neither): the base view's key test catches the repeated id first, and dbt builds
+    # nothing downstream of a failed test
     with pytest.raises(TransformError) as failed:
-        build(target, "stg_csc__persons", artifacts=tmp_path / "dbt")
+        build(target, "+stg_csc__persons", artifacts=tmp_path / "dbt")
     assert [f["unique_id"].split(".")[2] for f in failed.value.failures] == [
-        "unique_stg_csc__persons_person_id"
+        "unique_combination_of_columns_base_csc__persons_delivery_id__person_id"
     ]
     assert "Got 1 result" in str(failed.value) and str(warehouse) in str(failed.value)
     assert (tmp_path / "dbt" / "target" / "run_results.json").exists()
