@@ -59,6 +59,13 @@ DEFAULT_EXTRACT_DATE = "2026-10-31"  # the newest month of the synthetic data
     help="Also pseudonymise every delivery into this landing folder (needs the key).",
 )
 @click.option(
+    "--sources",
+    metavar="DIR-or-URL",
+    help="Also write each agency's source system as it stood on each extract date, in that "
+    "system's own shape: a DuckDB file per agency in this folder, or a schema per agency in "
+    "the PostgreSQL database of this URL (export-only defects are then off).",
+)
+@click.option(
     "--key-file",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="File holding the partnership key (else $NEGLECT_WAREHOUSE_KEY).",
@@ -89,6 +96,7 @@ def generate(
     deliveries,
     out_dir,
     landing,
+    sources,
     key_file,
     key_id,
     config,
@@ -109,10 +117,13 @@ def generate(
     except PseudonymiseError as exc:
         raise click.ClickException(str(exc)) from exc
     if clean_output:
-        for folder in (out_dir, landing):
+        folders = [out_dir, landing]
+        if sources is not None and "://" not in sources:
+            folders.append(Path(sources))
+        for folder in folders:
             if folder is not None and folder.exists():
                 shutil.rmtree(folder)
-    settings = load_settings(profile, config, clean)
+    settings = load_settings(profile, config, clean, sources=sources is not None)
     started = time.perf_counter()
     with Progress() as progress:
         result = run_generate(settings, seed, extract_date, deliveries, out_dir, progress)
@@ -128,6 +139,20 @@ def generate(
                 f"landing: {landing} ({len(result.deliveries)} deliveries, "
                 f"{time.perf_counter() - started:.1f} s in all)"
             )
+        if sources is not None:
+            from neglect_synthetic.sources.write import write_sources
+
+            written = write_sources(
+                result.raw_dir(),
+                [(d.agency, d.extract_date) for d in result.deliveries],
+                sources,
+                progress,
+            )
+            for source in written:
+                click.echo(
+                    f"source system: {source.agency} {source.system} "
+                    f"{source.extract_date.isoformat()} {source.url}"
+                )
     click.echo(
         f"reference files: {out_dir / 'reference'}; ground truth: {out_dir / 'truth'} "
         "(never read by the warehouse)"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from neglect_warehouse.console import iso_date
+from neglect_warehouse.console import Progress, iso_date
 from neglect_warehouse.partnership.access import GROUPS  # names only: nothing heavy is imported
 from neglect_warehouse.shared.contract import AGENCIES, DeliveryState
 
@@ -527,6 +527,109 @@ def pseudonymise(agency, extract_date, raw_dir, landing, key_file, key_id):
     except PseudonymiseError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"delivered: {manifest}")
+
+
+@main.command()
+@click.option("--agency", type=AGENCY_CHOICE, required=True, help="The agency extracting.")
+@click.option(
+    "--source",
+    required=True,
+    metavar="URL",
+    help="The agency's system as a SQLAlchemy URL (mssql+pymssql://…, postgresql://…, "
+    "duckdb:///file.duckdb); $NAME reads the URL from that environment variable.",
+)
+@click.option(
+    "--system",
+    help="The source system's mapping shipped with the project (see `sources`).",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="A mapping file of your own instead of --system (docs/extract.md).",
+)
+@click.option("--extract-date", required=True, callback=iso_date, help="Extract date (YYYY-MM-DD).")
+@click.option(
+    "--landing",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Landing folder; the delivery goes to <landing>/<agency>/.",
+)
+@click.option(
+    "--key-file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="File holding the partnership key (else $NEGLECT_WAREHOUSE_KEY).",
+)
+@click.option("--key-id", required=True, help="Name of the key, written to the manifest.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the extract's report (JSON); default "
+    "extract-reports/<agency>__<system>__<YYYYMMDD>.json.",
+)
+def extract(
+    agency, source, system, mapping_file, extract_date, landing, key_file, key_id, report_path
+):
+    """Extract one agency's delivery from its own system (docs/extract.md).
+
+    Reads the source through the mapping, streams it in bounded batches, pseudonymises at
+    source and writes the delivery with its manifest. A missing table or column, a code with
+    no translation, a null where the contract requires a value or a value of the wrong type
+    is named in the report, and nothing is delivered.
+    """
+    import os
+
+    from neglect_warehouse.agency import mapping as mappings
+    from neglect_warehouse.agency.extract import ExtractError, extract, write_report
+    from neglect_warehouse.agency.pseudonymise import PseudonymiseError, read_key
+
+    if (system is None) == (mapping_file is None):
+        raise click.UsageError("give one of --system and --mapping")
+    if source.startswith("$"):
+        url = os.environ.get(source[1:])
+        if not url:
+            raise click.ClickException(f"the environment variable {source[1:]} is not set")
+        source = url
+    try:
+        m = mappings.load(agency, system) if system else mappings.load_file(mapping_file)
+        if m.agency != agency:
+            raise click.ClickException(f"{m.path} is a mapping for {m.agency}, not {agency}")
+        key = read_key(key_file)
+    except (mappings.MappingError, PseudonymiseError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if report_path is None:
+        report_path = Path("extract-reports") / f"{agency}__{m.system}__{extract_date:%Y%m%d}.json"
+    with Progress() as progress:
+        try:
+            report = extract(source, m, extract_date, landing, key, key_id, progress=progress)
+        except ExtractError as exc:
+            write_report(exc.report, report_path)
+            raise click.ClickException(f"{exc.report.summary()}\nreport: {report_path}") from exc
+    write_report(report, report_path)
+    total = sum(report.rows.values())
+    click.echo(
+        f"delivered: {report.manifest} ({total:,} rows, {report.seconds:.1f} s); "
+        f"report: {report_path}"
+    )
+
+
+@main.command()
+def sources():
+    """List the source systems each agency can extract from, and check their mappings."""
+    from neglect_warehouse.agency import mapping as mappings
+
+    failed = False
+    for agency, system in mappings.available():
+        m = mappings.load(agency, system)
+        found = mappings.problems(m)
+        failed = failed or bool(found)
+        state = "ok" if not found else f"{len(found)} problems"
+        click.echo(f"{agency:<10} {system:<16} {state:<12} {m.title} ({m.documentation})")
+        for p in found:
+            click.echo(f"    - {p}")
+    if failed:
+        raise click.ClickException("a mapping does not fit the contract")
 
 
 def _add_installed_commands() -> None:

@@ -10,7 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from neglect_warehouse.agency.pseudonymise import pseudonymise_delivery, sha256_of
+from neglect_warehouse.agency.delivery import sha256_of
+from neglect_warehouse.agency.pseudonymise import pseudonymise_delivery
 
 
 def _drift(manifest_path: Path) -> None:

@@ -385,8 +385,14 @@ def cut(
         )
     _resolve_references(agency, out)
     persons = np.unique(np.concatenate(used)) if used else np.empty(0, dtype=np.int64)
-    out = {"persons": _persons(world, agency, persons, E, loc), **out}
-    return out
+    frame = _persons(world, agency, persons, E, loc)
+    # only the persons of records still in the extract, as the agency's own system would
+    # export them (a record dropped above for its missing parent takes its person with it)
+    referenced = np.concatenate(
+        [f["person_id"].to_numpy() for f in out.values() if "person_id" in f]
+    )
+    frame = frame[np.isin(frame["person_id"].to_numpy(), referenced)].reset_index(drop=True)
+    return {"persons": frame, **out}
 
 
 def _resolve_references(agency: str, out: dict[str, pd.DataFrame]) -> None:

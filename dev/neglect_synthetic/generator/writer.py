@@ -4,7 +4,6 @@ parts (one per chunk of households) and joined at the end, so memory stays bound
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -74,17 +73,23 @@ class CsvParts:
         self.rows[target] = self.rows.get(target, 0) + int(count)
 
     def finish(self) -> dict[Path, int]:
-        """Join every file's parts (keeping the first header) and move it into place."""
+        """Join every file's parts into one file sorted by its record key (the contract's
+        primary key, as text), so that a delivery's row order does not depend on how the
+        households were chunked, and equals what ``neglect-warehouse extract`` writes (its
+        source queries order by the same key); then move it into place."""
         for target, parts in self.parts.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name("." + target.name + ".tmp")
-            with open(tmp, "wb") as out:
-                for i, part in enumerate(parts):
-                    with open(part, "rb") as src:
-                        if i:
-                            src.readline()
-                        shutil.copyfileobj(src, out, 1 << 20)
-                    part.unlink()
+            agency, name = target.name.split("__")[:2]
+            keys = ", ".join(f'"{k}"' for k in contract_entity(agency, name).primary_key)
+            listed = ", ".join(f"'{p}'" for p in parts)
+            self.con.execute(
+                f"copy (select * from read_csv([{listed}], header = true, all_varchar = true, "
+                f"delim = ',', quote = '\"', escape = '\"') order by {keys}) "
+                f"to '{tmp}' (header, delimiter ',', quote '\"')"
+            )
+            for part in parts:
+                part.unlink()
             tmp.replace(target)
         return self.rows
 

@@ -18,18 +18,14 @@ last, so the warehouse never sees half a delivery.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
+from neglect_warehouse.agency.delivery import write_delivery
 from neglect_warehouse.agency.tokens import alt_message, household_message, nhs_message, tokeniser
 from neglect_warehouse.shared import contract
 from neglect_warehouse.shared.nhs_number import is_valid
 
-SPEC_VERSION = "1"
 KEY_ENV = "NEGLECT_WAREHOUSE_KEY"
 MIN_KEY_BYTES = 16
 IDENTITY_COLUMNS = ("nhs_number", "surname", "forenames", "date_of_birth", "uprn")
@@ -64,21 +60,6 @@ def read_key(key_file: Path | None = None, env: str = KEY_ENV) -> bytes:
     return key
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    name: str
-    rows: int
-    sha256: str
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _birth_month(value: str | None) -> str | None:
     if not value:
         return None
@@ -88,7 +69,7 @@ def _birth_month(value: str | None) -> str | None:
         return None  # an unreadable date of birth gives no birth month (the row is rejected)
 
 
-def _pseudonymise_rows(frame, key: bytes, wanted: list[str]):
+def pseudonymise_rows(frame, key: bytes, wanted: list[str]):
     """Token and birth-month columns for a batch of raw rows (pandas, all text)."""
     token = tokeniser(key)
     out = frame.copy()
@@ -146,7 +127,7 @@ def pseudonymise_file(source: Path, target: Path, entity: contract.Entity, key: 
         ):
             batch = batch.astype(object).where(batch.notna(), None)
             if any(c in wanted and c not in header for c in derived):
-                batch = _pseudonymise_rows(batch, key, wanted)
+                batch = pseudonymise_rows(batch, key, wanted)
             else:
                 batch = batch[wanted]
             batch.to_csv(out, index=False, header=first, lineterminator="\n")
@@ -162,36 +143,13 @@ def pseudonymise_delivery(
 ) -> Path:
     """Pseudonymise every entity of one agency's raw extract into ``landing/<agency>/``
     with its manifest; returns the manifest's path."""
-    stamp = extract_date.strftime("%Y%m%d")
-    target_dir = Path(landing) / agency
-    target_dir.mkdir(parents=True, exist_ok=True)
-    staging = target_dir / f".staging-{stamp}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    entries: list[FileEntry] = []
-    try:
-        for entity in contract.entities(agency):
-            name = entity.file_name(stamp)
-            source = Path(raw_dir) / agency / name
-            if not source.exists():
-                raise PseudonymiseError(
-                    f"raw file missing: {source} (every entity of {agency} must be delivered)"
-                )
-            rows = pseudonymise_file(source, staging / name, entity, key)
-            entries.append(FileEntry(name, rows, sha256_of(staging / name)))
-        manifest = {
-            "agency": agency,
-            "extract_date": extract_date.isoformat(),
-            "spec_version": SPEC_VERSION,
-            "key_id": key_id,
-            "files": [e.__dict__ for e in entries],
-        }
-        manifest_name = f"{agency}__manifest__{stamp}.json"
-        (staging / manifest_name).write_text(json.dumps(manifest, indent=2) + "\n")
-        for e in entries:
-            os.replace(staging / e.name, target_dir / e.name)
-        os.replace(staging / manifest_name, target_dir / manifest_name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target_dir / manifest_name
+
+    def write(entity: contract.Entity, target: Path) -> int:
+        source = Path(raw_dir) / agency / target.name
+        if not source.exists():
+            raise PseudonymiseError(
+                f"raw file missing: {source} (every entity of {agency} must be delivered)"
+            )
+        return pseudonymise_file(source, target, entity, key)
+
+    return write_delivery(agency, extract_date, landing, key_id, write)
