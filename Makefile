@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup browser run test lint bench-generate bench-ingest bench-transform bench-disclosure calibration clean
+.PHONY: setup browser run test lint bench-extract bench-generate bench-ingest bench-transform bench-disclosure calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml dev/pyproject.toml
@@ -31,13 +31,20 @@ setup: $(BIN)/.installed
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-# The main job on the embedded default (README: "What `make run` does today"): a synthetic
-# partnership through the Airflow DAGs (ingest, then the dbt transform).
+# The main job on the embedded default (README: "What `make run` does"): a synthetic
+# partnership written into each agency's own system, extracted from there by each agency
+# (neglect-warehouse extract), then through the Airflow DAGs (ingest, dbt transform, pack).
 run: setup browser
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
-	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --landing $(DATA)/landing \
+	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --sources $(DATA)/sources \
 	    --clean-output
-	rm -rf $(DATA)/warehouse.duckdb $(DATA)/quarantine $(DATA)/run
+	rm -rf $(DATA)/landing $(DATA)/extract-reports $(DATA)/warehouse.duckdb $(DATA)/quarantine $(DATA)/run
+	while IFS=$$'\t' read -r agency system date url; do \
+	    $(BIN)/neglect-warehouse extract --agency $$agency --system $$system --source "$$url" \
+	        --extract-date $$date --landing $(DATA)/landing --key-id synthetic \
+	        --report $(DATA)/extract-reports/$${agency}__$${system}__$${date}.json; \
+	done < $(DATA)/sources/sources.tsv
+	$(BIN)/neglect-warehouse arrive --generated $(DATA)/synthetic --landing $(DATA)/landing
 	$(BIN)/neglect-warehouse run --landing $(DATA)/landing \
 	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run
 	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
@@ -56,6 +63,12 @@ lint: setup
 bench-generate: setup
 	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile la
 	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile region
+
+# extraction from source systems: la from DuckDB and PostgreSQL, region's memory (docs/extract.md)
+bench-extract: setup
+	$(BIN)/python -m neglect_synthetic.bench.bench_extract --profile la
+	$(BIN)/python -m neglect_synthetic.bench.bench_extract --profile la --target postgresql+psycopg2://postgres@127.0.0.1:5432/test
+	$(BIN)/python -m neglect_synthetic.bench.bench_extract --profile region
 
 bench-ingest: setup
 	$(BIN)/python -m neglect_synthetic.bench.bench_ingest --profile la

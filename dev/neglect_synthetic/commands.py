@@ -198,3 +198,34 @@ def calibration(profile, seed, out_dir):
         gap = (value / m.england - 1) * 100
         flag = ("yes" + ("" if abs(gap) <= 20 else "  OUTSIDE")) if m.asserted else ""
         click.echo(f"{m.name:<52} {value:8.2f} {m.england:8.2f} {gap:+6.1f}%  {flag}")
+
+
+@click.command()
+@click.option(
+    "--generated",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The `generate --out` folder (reference files and truth/deliveries.csv).",
+)
+@click.option(
+    "--landing",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The landing folder the extracts delivered into.",
+)
+def arrive(generated, landing):
+    """Make extracted synthetic deliveries arrive as generated: the partnership's reference
+    files put in place, and each delivery stamped with its simulated arrival time (on time or
+    late, truth/deliveries.csv), as `generate --landing` does for its own deliveries."""
+    import csv
+
+    from neglect_synthetic.generator.deliver import copy_reference, stamp_arrival
+
+    copy_reference(generated, landing)
+    with open(generated / "truth" / "deliveries.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            date = dt.date.fromisoformat(row["extract_date"])
+            manifest = landing / row["agency"] / f"{row['agency']}__manifest__{date:%Y%m%d}.json"
+            if manifest.exists():
+                stamp_arrival(manifest, dt.date.fromisoformat(row["arrival_date"]))
+    click.echo(f"reference files and arrival times set in {landing}")

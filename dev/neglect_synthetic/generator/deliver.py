@@ -27,13 +27,26 @@ def _drift(manifest_path: Path) -> None:
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def deliver_all(result, landing: Path, key: bytes, key_id: str, progress=None) -> list[Path]:
-    landing = Path(landing)
-    ref = landing / "reference"
+def copy_reference(out_dir: Path, landing: Path) -> None:
+    """The partnership's own reference files, into ``<landing>/reference/``."""
+    ref = Path(landing) / "reference"
     ref.mkdir(parents=True, exist_ok=True)
     for name in ("localities.csv", "population.csv"):
-        data = (result.out_dir / "reference" / name).read_bytes()
-        (ref / name).write_bytes(data)
+        (ref / name).write_bytes((Path(out_dir) / "reference" / name).read_bytes())
+
+
+def stamp_arrival(manifest: Path, arrival_date: dt.date) -> None:
+    """Give a delivery's files and manifest the time it arrived (09:00 on its arrival date):
+    ingest reads a delivery's arrival from its manifest's file time."""
+    arrival = dt.datetime.combine(arrival_date, dt.time(9, 0)).timestamp()
+    for entry in json.loads(manifest.read_text())["files"]:
+        os.utime(manifest.parent / entry["name"], (arrival, arrival))
+    os.utime(manifest, (arrival, arrival))
+
+
+def deliver_all(result, landing: Path, key: bytes, key_id: str, progress=None) -> list[Path]:
+    landing = Path(landing)
+    copy_reference(result.out_dir, landing)
     manifests = []
     for i, d in enumerate(result.deliveries):
         manifest = pseudonymise_delivery(
@@ -41,10 +54,7 @@ def deliver_all(result, landing: Path, key: bytes, key_id: str, progress=None) -
         )
         if d.schema_drift:
             _drift(manifest)
-        arrival = dt.datetime.combine(d.arrival_date, dt.time(9, 0)).timestamp()
-        for entry in json.loads(manifest.read_text())["files"]:
-            os.utime(manifest.parent / entry["name"], (arrival, arrival))
-        os.utime(manifest, (arrival, arrival))
+        stamp_arrival(manifest, d.arrival_date)
         manifests.append(manifest)
         if progress:
             progress("pseudonymising deliveries", i + 1, len(result.deliveries))

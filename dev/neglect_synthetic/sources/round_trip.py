@@ -12,6 +12,8 @@ from neglect_synthetic.sources.write import Source
 from neglect_warehouse.agency import mapping as mappings
 from neglect_warehouse.agency.extract import ExtractReport, extract
 
+DEMO_KEY = b"synthetic-data-demo-key-not-a-secret"  # the Makefile's demo key: synthetic data only
+
 
 def extract_all(
     sources: list[Source], landing: Path, key: bytes, key_id: str, **options
@@ -57,3 +59,48 @@ def differences(expected: Path, actual: Path, agencies: list[str]) -> list[str]:
                     f"{right[first] if first < len(right) else '(end)'!r}"
                 )
     return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check one agency's round trip on an existing ``generate --out … --landing …`` run
+    (made with the export-only defects off, as ``--sources`` makes it):
+
+    python -m neglect_synthetic.sources.round_trip --generated DIR --landing DIR \\
+        --agency probation --work DIR [--target postgresql+psycopg2://…]
+    """
+    import argparse
+    import datetime as dt
+    import shutil
+    import time
+
+    from neglect_synthetic.sources.write import write_sources
+    from neglect_warehouse.agency.extract import ExtractError
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--generated", type=Path, required=True)
+    parser.add_argument("--landing", type=Path, required=True)
+    parser.add_argument("--agency", required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--target", help="a PostgreSQL URL (default: DuckDB files in --work)")
+    parser.add_argument("--extract-date", default="2026-10-31")
+    args = parser.parse_args(argv)
+    date = dt.date.fromisoformat(args.extract_date)
+    shutil.rmtree(args.work, ignore_errors=True)
+    target = args.target or str(args.work / "sources")
+    started = time.perf_counter()
+    sources = write_sources(args.generated / "raw", [(args.agency, date)], target)
+    print(f"source written in {time.perf_counter() - started:.1f} s: {sources[0].url}")
+    started = time.perf_counter()
+    try:
+        reports = extract_all(sources, args.work / "landing", DEMO_KEY, "synthetic")
+    except ExtractError as exc:
+        print(exc.report.summary())
+        return 1
+    print(f"extracted in {time.perf_counter() - started:.1f} s: {reports[0].rows}")
+    found = differences(args.landing, args.work / "landing", [args.agency])
+    print("\n".join(found) or "IDENTICAL")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,5 +1,6 @@
 """Writing source systems: a DuckDB file per agency and extract date
-(``<folder>/<agency>__<YYYYMMDD>.duckdb``) or a PostgreSQL schema (``<agency>_<YYYYMMDD>``)
+(``<folder>/<agency>__<YYYYMMDD>.duckdb``, listed with its system and URL in
+``<folder>/sources.tsv`` for ``make run``) or a PostgreSQL schema (``<agency>_<YYYYMMDD>``)
 in the database a ``postgresql://`` URL names. Each is the agency's system as it stood on
 that extract date."""
 
@@ -95,6 +96,11 @@ def write_sources(
         out.append(Source(agency, module.SYSTEM, date, source_url(target, agency, date)))
         if progress:
             progress("writing source systems", i + 1, len(deliveries))
+    if not is_url(target):
+        listing = "".join(
+            f"{s.agency}\t{s.system}\t{s.extract_date.isoformat()}\t{s.url}\n" for s in out
+        )
+        (Path(target) / "sources.tsv").write_text(listing, encoding="utf-8")
     return out
 
 

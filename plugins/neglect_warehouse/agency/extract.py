@@ -200,8 +200,9 @@ def _as_text_series(values: pd.Series) -> pd.Series:
 class _Batch:
     """One batch of an entity: the raw-layout frame being checked and converted."""
 
-    def __init__(self, frame, entity, m, mapping, report):
+    def __init__(self, frame, entity, m, mapping, report, offset: int = 0):
         self.frame = frame
+        self.offset = offset  # rows of the query before this batch
         self.entity = entity
         self.m = m
         self.mapping = mapping
@@ -214,7 +215,7 @@ class _Batch:
             return
         where = self.frame.index[mask.to_numpy()]
         for n, i in enumerate(where[:EXAMPLES]):
-            key = "|".join(str(self.frame.at[i, k]) for k in self.keys)
+            key = self.source_key(i)
             value = "" if values is None or column in mappings.IDENTIFIERS else str(values.at[i])
             problem = Problem(
                 kind,
@@ -227,6 +228,14 @@ class _Batch:
             )
             self.report.add(problem, count if n == 0 else 0)
 
+    def source_key(self, i) -> str:
+        """The record's key as the source holds it, or its row number in the query's result
+        when the key itself is missing."""
+        values = [self.frame.at[i, k] for k in self.keys]
+        if any(v is None or (isinstance(v, float) and v != v) for v in values):
+            return f"(row {self.offset + self.frame.index.get_loc(i) + 1} of the query)"
+        return "|".join(as_text(v) or "" for v in values)
+
     def convert(self) -> None:
         lists = contract.code_lists()
         required = mappings.raw_required(self.entity)
@@ -234,99 +243,101 @@ class _Batch:
         # keys first: the other columns' problems name them
         order = self.keys + [c for c in self.frame.columns if c not in self.keys]
         for column in order:
-            how = self.m.column(column)
-            kind = mappings.raw_type(self.entity, column)
-            spec = next((c for c in self.entity.columns if c.name == column), None)
-            src = " ".join(how.sources)
-            raw = self.frame[column]
-            if kind in ("date", "datetime"):
-                text, bad = _dated_text(raw, kind)
+            self._convert(column, lists, required, system)
+
+    def _convert(self, column: str, lists, required, system: str) -> None:
+        how = self.m.column(column)
+        kind = mappings.raw_type(self.entity, column)
+        spec = next((c for c in self.entity.columns if c.name == column), None)
+        src = " ".join(how.sources)
+        raw = self.frame[column]
+        if kind in ("date", "datetime"):
+            text, bad = _dated_text(raw, kind)
+            self.problem(
+                bad,
+                column,
+                "wrong_type",
+                lambda v, src=src, kind=kind: (
+                    f"{system} {src}: {v or 'a value'!r} is not a {kind} "
+                    f"(contract column {self.entity.name}.{column})"
+                ),
+                raw.map(as_text),
+            )
+        else:
+            text = _as_text_series(raw)
+            if how.list_format is not None:
+                text, bad_list = self._split(text, how)
+                self.problem(
+                    bad_list,
+                    column,
+                    "wrong_type",
+                    lambda v, src=src: f"{system} {src}: {v!r} is not a list of codes",
+                    raw.map(as_text),
+                )
+            elif how.translate is not None:
+                table = self.mapping.translations[how.translate]
+                stripped = text.map(lambda v: v.strip() if isinstance(v, str) else v)
+                translated = stripped.map(table).astype(object)
+                translated = translated.where(translated.notna(), None)
+                missing = stripped.notna() & translated.isna()
+                self.problem(
+                    missing,
+                    column,
+                    "untranslated_code",
+                    lambda v, src=src, t=how.translate: (
+                        f"{system} {src}: the code {v!r} has no translation in {t} "
+                        f"(contract column {self.entity.name}.{column})"
+                    ),
+                    stripped,
+                )
+                text = translated
+            allowed = None
+            if kind == "yn":
+                allowed = ("Y", "N")
+            elif spec is not None and spec.codes and kind == "code":
+                allowed = lists[spec.codes]
+            if allowed is not None:
+                unknown = text.notna() & ~text.isin(allowed)
+                self.problem(
+                    unknown,
+                    column,
+                    "unknown_code",
+                    lambda v, src=src, allowed=allowed: (
+                        f"{system} {src}: {v!r} is not in the contract's list for "
+                        f"{self.entity.name}.{column} ({' '.join(allowed)}); add a "
+                        "translation to the mapping"
+                    ),
+                    text,
+                )
+                text = text.where(~unknown, None)
+            pattern = None if kind == "identifier" else contract.column_type(kind).pattern
+            if pattern and kind not in ("code", "code_list", "yn"):
+                ok = text.str.fullmatch(pattern).astype("boolean").fillna(True)
+                bad = text.notna() & ~ok.astype(bool)
                 self.problem(
                     bad,
                     column,
                     "wrong_type",
                     lambda v, src=src, kind=kind: (
-                        f"{system} {src}: {v or 'a value'!r} is not a {kind} "
+                        f"{system} {src}: {v or 'the value'!r} is not "
+                        f"{contract.column_type(kind).expected} "
                         f"(contract column {self.entity.name}.{column})"
                     ),
-                    raw.map(as_text),
+                    text,
                 )
-            else:
-                text = _as_text_series(raw)
-                if how.list_format is not None:
-                    text, bad_list = self._split(text, how)
-                    self.problem(
-                        bad_list,
-                        column,
-                        "wrong_type",
-                        lambda v, src=src: f"{system} {src}: {v!r} is not a list of codes",
-                        raw.map(as_text),
-                    )
-                elif how.translate is not None:
-                    table = self.mapping.translations[how.translate]
-                    stripped = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-                    translated = stripped.map(table).astype(object)
-                    translated = translated.where(translated.notna(), None)
-                    missing = stripped.notna() & translated.isna()
-                    self.problem(
-                        missing,
-                        column,
-                        "untranslated_code",
-                        lambda v, src=src, t=how.translate: (
-                            f"{system} {src}: the code {v!r} has no translation in {t} "
-                            f"(contract column {self.entity.name}.{column})"
-                        ),
-                        stripped,
-                    )
-                    text = translated
-                allowed = None
-                if kind == "yn":
-                    allowed = ("Y", "N")
-                elif spec is not None and spec.codes and kind == "code":
-                    allowed = lists[spec.codes]
-                if allowed is not None:
-                    unknown = text.notna() & ~text.isin(allowed)
-                    self.problem(
-                        unknown,
-                        column,
-                        "unknown_code",
-                        lambda v, src=src, allowed=allowed: (
-                            f"{system} {src}: {v!r} is not in the contract's list for "
-                            f"{self.entity.name}.{column} ({' '.join(allowed)}); add a "
-                            "translation to the mapping"
-                        ),
-                        text,
-                    )
-                    text = text.where(~unknown, None)
-                pattern = None if kind == "identifier" else contract.column_type(kind).pattern
-                if pattern and kind not in ("code", "code_list", "yn"):
-                    ok = text.str.fullmatch(pattern).astype("boolean").fillna(True)
-                    bad = text.notna() & ~ok.astype(bool)
-                    self.problem(
-                        bad,
-                        column,
-                        "wrong_type",
-                        lambda v, src=src, kind=kind: (
-                            f"{system} {src}: {v or 'the value'!r} is not "
-                            f"{contract.column_type(kind).expected} "
-                            f"(contract column {self.entity.name}.{column})"
-                        ),
-                        text,
-                    )
-                    text = text.where(~bad, None)
-            missing = text.isna() & raw.notna()  # a value that failed its check above
-            if column in required:
-                nulls = raw.isna() | raw.map(lambda v: isinstance(v, str) and not v.strip())
-                self.problem(
-                    nulls & ~missing,
-                    column,
-                    "missing_required",
-                    lambda v, src=src: (
-                        f"{system} {src}: null, but the contract requires "
-                        f"{self.entity.name}.{column}"
-                    ),
-                )
-            self.frame[column] = text
+                text = text.where(~bad, None)
+        missing = text.isna() & raw.notna()  # a value that failed its check above
+        if column in required:
+            nulls = raw.isna() | raw.map(lambda v: isinstance(v, str) and not v.strip())
+            self.problem(
+                nulls & ~missing,
+                column,
+                "missing_required",
+                lambda v, src=src: (
+                    f"{system} {src}: null, but the contract requires {self.entity.name}.{column}"
+                ),
+            )
+        self.frame[column] = text
 
     def _split(self, text, how):
         import pandas as pd
@@ -358,7 +369,7 @@ class _Batch:
         )
 
 
-def _check_list_codes(frame, entity, m, mapping, report) -> None:
+def _check_list_codes(frame, entity, m, mapping, report, offset: int) -> None:
     """Each code in a list column must be in the contract's list."""
     lists = contract.code_lists()
     for spec in entity.columns:
@@ -373,7 +384,7 @@ def _check_list_codes(frame, entity, m, mapping, report) -> None:
                 isinstance(v, str) and any(code not in allowed for code in v.split(";"))
             )
         ).astype(bool)
-        _Batch(frame, entity, m, mapping, report).problem(
+        _Batch(frame, entity, m, mapping, report, offset).problem(
             bad,
             spec.name,
             "unknown_code",
@@ -420,7 +431,7 @@ def _check_source(conn: Connection, mapping: mappings.SourceMapping, report) -> 
         # the columns of an empty select, not Inspector.get_columns: duckdb-engine's
         # reflection queries pg_catalog tables DuckDB 1.5 does not have (docs/decisions.md)
         probe = select(literal_column("*")).select_from(sql_table(tables[table.lower()]))
-        have = {c.lower() for c in conn.execute(probe.where(false())).keys()}
+        have = {c.lower() for c in conn.execute(probe.where(false())).keys()}  # noqa: SIM118
         for column in columns:
             if column.lower() not in have:
                 report.add(
@@ -507,8 +518,8 @@ def extract(
                         )
                         return 0
                     frame = pd.DataFrame.from_records(batch, columns=layout)
-                    _Batch(frame, entity, m, mapping, report).convert()
-                    _check_list_codes(frame, entity, m, mapping, report)
+                    _Batch(frame, entity, m, mapping, report, rows).convert()
+                    _check_list_codes(frame, entity, m, mapping, report, rows)
                     if frame[entity.primary_key[0]].notna().any():
                         last_key = str(frame[entity.primary_key[0]].dropna().iloc[-1])
                     rows += len(frame)
