@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from neglect_synthetic.generator.defects import Defect, consistency_breaches, row_defects
-from neglect_synthetic.generator.extract import ID_PREFIX, cut
+from neglect_synthetic.generator.snapshot import ID_PREFIX, cut
 from neglect_synthetic.generator.population import (
     CHILD,
     MOTHER,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from neglect_synthetic.generator.extract import ID_PREFIX
+from neglect_synthetic.generator.snapshot import ID_PREFIX
 from neglect_warehouse.shared.contract import entity as contract_entity
 
 FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M", "month": "%Y-%m"}
