@@ -190,10 +190,13 @@ def _as_text_series(values: pd.Series) -> pd.Series:
     import pandas as pd
 
     kind = pd.api.types.infer_dtype(values, skipna=True)
+    present = values.notna()
     if kind in ("string", "empty"):
-        return values.astype(object).where(values.notna(), None)
-    if kind == "integer" and values.dtype.kind in "iu":
-        return values.astype(str).astype(object)
+        return values.astype(object).where(present, None)
+    if kind == "integer":
+        return values.astype(object).where(present, None).map(str, na_action="ignore")
+    if kind == "boolean":
+        return values.map({True: "true", False: "false"}).astype(object).where(present, None)
     return values.map(as_text).astype(object)
 
 
@@ -210,10 +213,14 @@ class _Batch:
         self.keys = list(entity.primary_key)
 
     def problem(self, mask, column: str, kind: str, message: Callable[[str], str], values=None):
+        """Report the rows of ``mask``; ``values`` (a Series, or a callable giving one, so
+        that nothing is computed for a clean batch) holds what to show of each."""
         count = int(mask.sum())
         if not count:
             return
         where = self.frame.index[mask.to_numpy()]
+        if callable(values):
+            values = values()
         for n, i in enumerate(where[:EXAMPLES]):
             key = self.source_key(i)
             value = "" if values is None or column in mappings.IDENTIFIERS else str(values.at[i])
@@ -261,7 +268,7 @@ class _Batch:
                     f"{system} {src}: {v or 'a value'!r} is not a {kind} "
                     f"(contract column {self.entity.name}.{column})"
                 ),
-                raw.map(as_text),
+                lambda raw=raw: raw.map(as_text),
             )
         else:
             text = _as_text_series(raw)
@@ -272,7 +279,7 @@ class _Batch:
                     column,
                     "wrong_type",
                     lambda v, src=src: f"{system} {src}: {v!r} is not a list of codes",
-                    raw.map(as_text),
+                    lambda raw=raw: raw.map(as_text),
                 )
             elif how.translate is not None:
                 table = self.mapping.translations[how.translate]
@@ -328,7 +335,8 @@ class _Batch:
                 text = text.where(~bad, None)
         missing = text.isna() & raw.notna()  # a value that failed its check above
         if column in required:
-            nulls = raw.isna() | raw.map(lambda v: isinstance(v, str) and not v.strip())
+            blank = text.str.strip().eq("").fillna(False).astype(bool)
+            nulls = text.isna() | blank
             self.problem(
                 nulls & ~missing,
                 column,
@@ -517,7 +525,13 @@ def extract(
                             )
                         )
                         return 0
-                    frame = pd.DataFrame.from_records(batch, columns=layout)
+                    # column by column: DataFrame.from_records probes every Row object
+                    frame = pd.DataFrame(
+                        {
+                            name: pd.Series(values, dtype=object)
+                            for name, values in zip(layout, zip(*batch, strict=True), strict=True)
+                        }
+                    )
                     _Batch(frame, entity, m, mapping, report, rows).convert()
                     _check_list_codes(frame, entity, m, mapping, report, rows)
                     if frame[entity.primary_key[0]].notna().any():
