@@ -50,12 +50,14 @@ def contract_sync():
     """Regenerate what derives from the contract: GX suites (expectations/); in dbt_project/,
     the sources, base and staging models with their tests, the models generated per contract
     entity, the contract seeds (agencies, columns, states, rules) and the bank-holiday and
-    Poisson seeds."""
+    Poisson seeds. Then checks every source mapping against the contract (as `sources` does):
+    a mapping that misses a contract column or names a code the contract does not know fails."""
     from neglect_warehouse.partnership import expectations
     from neglect_warehouse.partnership.transform import dbt_sources
 
     for path in [*expectations.write_all(), *dbt_sources.write_all()]:
         click.echo(f"wrote {path}")
+    click.get_current_context().invoke(sources)
 
 
 @main.group()
