@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from neglect_synthetic.generator.defects import Defect, consistency_breaches, row_defects
-from neglect_synthetic.generator.snapshot import ID_PREFIX, cut
 from neglect_synthetic.generator.population import (
     CHILD,
     MOTHER,
@@ -35,6 +34,7 @@ from neglect_synthetic.generator.population import (
     word_list,
 )
 from neglect_synthetic.generator.profile_settings import Settings
+from neglect_synthetic.generator.snapshot import ID_PREFIX, cut, keep_referenced_persons
 from neglect_synthetic.generator.timeline import YEAR, Timeline, month_ends, to_date, to_day
 from neglect_synthetic.generator.world import agency_person_id, simulate_world
 from neglect_synthetic.generator.writer import CsvParts, write_small_csv
@@ -134,6 +134,7 @@ def generate(
                             prefix_of,
                         )
                     )
+                    keep_referenced_persons(frames)
                     links.append(_links(world, agency, frames["persons"]))
                     for name, frame in frames.items():
                         target = raw / agency / f"{agency}__{name}__{stamp}.csv"

@@ -385,14 +385,24 @@ def cut(
         )
     _resolve_references(agency, out)
     persons = np.unique(np.concatenate(used)) if used else np.empty(0, dtype=np.int64)
-    frame = _persons(world, agency, persons, E, loc)
-    # only the persons of records still in the extract, as the agency's own system would
-    # export them (a record dropped above for its missing parent takes its person with it)
+    return {"persons": _persons(world, agency, persons, E, loc), **out}
+
+
+def keep_referenced_persons(frames: dict[str, pd.DataFrame]) -> None:
+    """Only the persons some record of the extract still names, as the agency's own system
+    would export them: a record dropped for its missing parent, or re-pointed by an injected
+    defect, takes its person with it. Applied after the defects are injected."""
     referenced = np.concatenate(
-        [f["person_id"].to_numpy() for f in out.values() if "person_id" in f]
+        [np.empty(0, dtype=np.int64)]
+        + [
+            f["person_id"].to_numpy()
+            for name, f in frames.items()
+            if name != "persons" and "person_id" in f
+        ]
     )
-    frame = frame[np.isin(frame["person_id"].to_numpy(), referenced)].reset_index(drop=True)
-    return {"persons": frame, **out}
+    persons = frames["persons"]
+    keep = np.isin(persons["person_id"].to_numpy(), referenced)
+    frames["persons"] = persons[keep].reset_index(drop=True)
 
 
 def _resolve_references(agency: str, out: dict[str, pd.DataFrame]) -> None:

@@ -187,17 +187,36 @@ def _dated_text(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
 
 
 def _as_text_series(values: pd.Series) -> pd.Series:
+    """Source values as text (an empty string is a null, as it is in a delivered file)."""
     import pandas as pd
 
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    present = values.notna()
     if kind in ("string", "empty"):
-        return values.astype(object).where(present, None)
+        return values.astype(object).where(values.notna() & (values != ""), None)
+    present = values.notna()
     if kind == "integer":
         return values.astype(object).where(present, None).map(str, na_action="ignore")
     if kind == "boolean":
         return values.map({True: "true", False: "false"}).astype(object).where(present, None)
-    return values.map(as_text).astype(object)
+    return values.map(as_text).map(lambda v: v or None).astype(object)
+
+
+def _pattern_failures(text: pd.Series, pattern: str) -> pd.Series:
+    """True where a (non-null) value does not match ``pattern`` in full. A pattern that can
+    never match a line break is tried once on all values joined by line breaks (one regular
+    expression over one string); only when that fails is each value tried."""
+    import pandas as pd
+
+    values = text.dropna()
+    if values.empty:
+        return pd.Series(False, index=text.index)
+    if "." not in pattern and "\\s" not in pattern and "[^" not in pattern:
+        joined = "\n".join(values.to_numpy().tolist())
+        if re.fullmatch(f"(?:{pattern})(?:\n(?:{pattern}))*", joined):
+            return pd.Series(False, index=text.index)
+    compiled = re.compile(pattern)
+    bad = values.map(lambda v: compiled.fullmatch(v) is None).astype(bool)
+    return bad.reindex(text.index, fill_value=False)
 
 
 class _Batch:
@@ -253,99 +272,111 @@ class _Batch:
             self._convert(column, lists, required, system)
 
     def _convert(self, column: str, lists, required, system: str) -> None:
+        """Check one column and replace it with its contract text; each value that fails a
+        check is reported (and becomes null, so it is not reported again as missing)."""
+        import pandas as pd
+
         how = self.m.column(column)
         kind = mappings.raw_type(self.entity, column)
         spec = next((c for c in self.entity.columns if c.name == column), None)
         src = " ".join(how.sources)
+        where = f"contract column {self.entity.name}.{column}"
         raw = self.frame[column]
+        failed = pd.Series(False, index=raw.index)
         if kind in ("date", "datetime"):
             text, bad = _dated_text(raw, kind)
             self.problem(
                 bad,
                 column,
                 "wrong_type",
-                lambda v, src=src, kind=kind: (
-                    f"{system} {src}: {v or 'a value'!r} is not a {kind} "
-                    f"(contract column {self.entity.name}.{column})"
-                ),
-                lambda raw=raw: raw.map(as_text),
+                lambda v: f"{system} {src}: {v or 'a value'!r} is not a {kind} ({where})",
+                lambda: raw.map(as_text),
             )
+            failed |= bad
         else:
             text = _as_text_series(raw)
             if how.list_format is not None:
-                text, bad_list = self._split(text, how)
+                text, bad = self._split(text, how)
                 self.problem(
-                    bad_list,
+                    bad,
                     column,
                     "wrong_type",
-                    lambda v, src=src: f"{system} {src}: {v!r} is not a list of codes",
-                    lambda raw=raw: raw.map(as_text),
+                    lambda v: f"{system} {src}: {v!r} is not a list of codes",
+                    lambda: raw.map(as_text),
                 )
+                failed |= bad
             elif how.translate is not None:
-                table = self.mapping.translations[how.translate]
-                stripped = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-                translated = stripped.map(table).astype(object)
-                translated = translated.where(translated.notna(), None)
-                missing = stripped.notna() & translated.isna()
+                text, bad, shown = self._translate(text, how.translate)
                 self.problem(
-                    missing,
+                    bad,
                     column,
                     "untranslated_code",
-                    lambda v, src=src, t=how.translate: (
-                        f"{system} {src}: the code {v!r} has no translation in {t} "
-                        f"(contract column {self.entity.name}.{column})"
+                    lambda v: (
+                        f"{system} {src}: the code {v!r} has no translation in "
+                        f"{how.translate} ({where})"
                     ),
-                    stripped,
+                    shown,
                 )
-                text = translated
+                failed |= bad
             allowed = None
             if kind == "yn":
                 allowed = ("Y", "N")
             elif spec is not None and spec.codes and kind == "code":
                 allowed = lists[spec.codes]
             if allowed is not None:
-                unknown = text.notna() & ~text.isin(allowed)
-                self.problem(
-                    unknown,
-                    column,
-                    "unknown_code",
-                    lambda v, src=src, allowed=allowed: (
-                        f"{system} {src}: {v!r} is not in the contract's list for "
-                        f"{self.entity.name}.{column} ({' '.join(allowed)}); add a "
-                        "translation to the mapping"
-                    ),
-                    text,
-                )
-                text = text.where(~unknown, None)
+                bad = text.notna() & ~text.isin(allowed)
+                if bad.any():
+                    self.problem(
+                        bad,
+                        column,
+                        "unknown_code",
+                        lambda v: (
+                            f"{system} {src}: {v!r} is not in the contract's list for "
+                            f"{self.entity.name}.{column} ({' '.join(allowed)}); add a "
+                            "translation to the mapping"
+                        ),
+                        text,
+                    )
+                    text = text.where(~bad, None)
+                    failed |= bad
             pattern = None if kind == "identifier" else contract.column_type(kind).pattern
             if pattern and kind not in ("code", "code_list", "yn"):
-                ok = text.str.fullmatch(pattern).astype("boolean").fillna(True)
-                bad = text.notna() & ~ok.astype(bool)
-                self.problem(
-                    bad,
-                    column,
-                    "wrong_type",
-                    lambda v, src=src, kind=kind: (
-                        f"{system} {src}: {v or 'the value'!r} is not "
-                        f"{contract.column_type(kind).expected} "
-                        f"(contract column {self.entity.name}.{column})"
-                    ),
-                    text,
-                )
-                text = text.where(~bad, None)
-        missing = text.isna() & raw.notna()  # a value that failed its check above
+                bad = _pattern_failures(text, pattern)
+                if bad.any():
+                    expected = contract.column_type(kind).expected
+                    self.problem(
+                        bad,
+                        column,
+                        "wrong_type",
+                        lambda v: (
+                            f"{system} {src}: {v or 'the value'!r} is not {expected} ({where})"
+                        ),
+                        text,
+                    )
+                    text = text.where(~bad, None)
+                    failed |= bad
         if column in required:
-            blank = text.str.strip().eq("").fillna(False).astype(bool)
-            nulls = text.isna() | blank
             self.problem(
-                nulls & ~missing,
+                text.isna() & ~failed,
                 column,
                 "missing_required",
-                lambda v, src=src: (
+                lambda v: (
                     f"{system} {src}: null, but the contract requires {self.entity.name}.{column}"
                 ),
             )
         self.frame[column] = text
+
+    def _translate(self, text, name: str):
+        """(contract codes, untranslated mask, the source values to show). A value is looked
+        up as it is, then without surrounding blanks (SQL Server pads CHAR columns)."""
+        table = self.mapping.translations[name]
+        translated = text.map(table)
+        bad = text.notna() & translated.isna()
+        if bad.any():
+            stripped = text[bad].map(str.strip)
+            translated[bad] = stripped.map(table)
+            bad = text.notna() & translated.isna()
+        return translated.astype(object).where(translated.notna(), None), bad, text
 
     def _split(self, text, how):
         import pandas as pd
@@ -497,6 +528,11 @@ def extract(
         "day_after": extract_date + dt.timedelta(days=1),
     }
     engine = _engine(source)
+    if engine.dialect.name == "mssql":
+        # SQL Server reads 'YYYY-MM-DD' by the login's language when it compares it with a
+        # DATETIME column (a British login takes 2026-10-03 for 10 March); 'YYYYMMDD' is
+        # read the same way by every login and every date type
+        params = {name: value.strftime("%Y%m%d") for name, value in params.items()}
     entities = contract.entities(mapping.agency)
     done = 0
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from neglect_warehouse.agency.delivery import write_delivery
@@ -60,6 +61,7 @@ def read_key(key_file: Path | None = None, env: str = KEY_ENV) -> bytes:
     return key
 
 
+@lru_cache(maxsize=131072)
 def _birth_month(value: str | None) -> str | None:
     if not value:
         return None

@@ -12,6 +12,7 @@ import hmac
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 TOKEN_LENGTH = 32
 TOKEN_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -37,8 +38,10 @@ def tokeniser(key: bytes) -> Callable[[str], str]:
     return token
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """Upper case, letters A–Z only: accents are folded (É → E), everything else dropped."""
+    """Upper case, letters A–Z only: accents are folded (É → E), everything else dropped.
+    Cached: a partnership's names repeat, and this runs for every person of every delivery."""
     folded = unicodedata.normalize("NFKD", name)
     return "".join(c for c in folded.upper() if "A" <= c <= "Z")
 
