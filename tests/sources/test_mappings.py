@@ -124,3 +124,20 @@ def test_no_query_uses_what_one_of_the_three_databases_lacks(agency, system):
         query = re.sub(r"'[^']*'", "''", query)
         for pattern, what in NOT_PORTABLE.items():
             assert not re.search(pattern, query), f"{system} {entity.name} uses {what}"
+
+
+def test_sql_server_gets_dates_every_login_reads_alike():
+    """'YYYY-MM-DD' against a DATETIME column is read by the login's language on SQL Server
+    (year-day-month for a British login); 'YYYYMMDD' never is."""
+    from neglect_warehouse.agency.extract import query_parameters
+
+    date = dt.date(2026, 10, 3)
+    assert query_parameters(date, 6, "mssql") == {
+        "extract_date": "20261003",
+        "window_start": "20201003",
+        "day_after": "20261004",
+    }
+    assert query_parameters(date, 6, "postgresql")["window_start"] == dt.date(2020, 10, 3)
+    assert query_parameters(dt.date(2028, 2, 29), 6, "duckdb")["window_start"] == dt.date(
+        2022, 2, 28
+    )

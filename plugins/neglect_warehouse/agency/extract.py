@@ -435,6 +435,21 @@ def _check_list_codes(frame, entity, m, mapping, report, offset: int) -> None:
         )
 
 
+def query_parameters(extract_date: dt.date, window_years: int, dialect: str) -> dict:
+    """The bind parameters every mapping query gets (docs/extract.md)."""
+    params: dict = {
+        "extract_date": extract_date,
+        "window_start": mappings.window_start(extract_date, window_years),
+        "day_after": extract_date + dt.timedelta(days=1),
+    }
+    if dialect == "mssql":
+        # SQL Server reads 'YYYY-MM-DD' by the login's language when it compares it with a
+        # DATETIME column (a British login takes 2026-10-03 for 10 March); 'YYYYMMDD' is
+        # read the same way by every login and every date type
+        params = {name: value.strftime("%Y%m%d") for name, value in params.items()}
+    return params
+
+
 def _engine(source: str | Engine) -> Engine:
     from sqlalchemy import create_engine
 
@@ -522,17 +537,8 @@ def extract(
             report.add(Problem("mapping", "", mapping.path, "", "", "", p))
         report.status = "failed: the mapping does not fit the contract"
         raise ExtractError(report)
-    params = {
-        "extract_date": extract_date,
-        "window_start": mappings.window_start(extract_date, mapping.window_years),
-        "day_after": extract_date + dt.timedelta(days=1),
-    }
     engine = _engine(source)
-    if engine.dialect.name == "mssql":
-        # SQL Server reads 'YYYY-MM-DD' by the login's language when it compares it with a
-        # DATETIME column (a British login takes 2026-10-03 for 10 March); 'YYYYMMDD' is
-        # read the same way by every login and every date type
-        params = {name: value.strftime("%Y%m%d") for name, value in params.items()}
+    params = query_parameters(extract_date, mapping.window_years, engine.dialect.name)
     entities = contract.entities(mapping.agency)
     done = 0
 
