@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ SYSTEMS = {
 }
 """Each agency's synthetic source system: the module under neglect_synthetic.sources that
 builds it. Its ``SYSTEM`` is the mapping's name (``extract --system``)."""
+
+KEY_COLUMN = re.compile(r"(_id|identifier|identifier_extended|identifier_mother|^crn)$")
+"""Columns of a synthetic system that its PostgreSQL copy indexes: record keys and the keys
+records refer by, as any real system indexes them."""
 
 PG_TYPES = {
     "VARCHAR": "text",
