@@ -29,6 +29,7 @@ from neglect_warehouse.shared import contract
 
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy import Select
     from sqlalchemy.engine import Connection, Engine
 
 BATCH_ROWS = 50_000
@@ -414,23 +415,24 @@ def _check_list_codes(frame, entity, m, mapping, report, offset: int) -> None:
     for spec in entity.columns:
         if spec.type != "code_list" or spec.name not in frame:
             continue
-        allowed = set(lists[spec.codes]) if spec.codes else None
-        if allowed is None:
+        if not spec.codes:
             continue
+        allowed = set(lists[spec.codes])
         values = frame[spec.name]
-        bad = values.map(
-            lambda v, allowed=allowed: (
-                isinstance(v, str) and any(code not in allowed for code in v.split(";"))
-            )
-        ).astype(bool)
+
+        def outside(v: object, allowed: set[str] = allowed) -> bool:
+            return isinstance(v, str) and any(code not in allowed for code in v.split(";"))
+
+        sources = " ".join(m.column(spec.name).sources)
+        message = (
+            f"{mapping.system} {sources}: {{!r}} holds a code that is not in the contract's "
+            f"list {spec.codes}; add a translation"
+        )
         _Batch(frame, entity, m, mapping, report, offset).problem(
-            bad,
+            values.map(outside).astype(bool),
             spec.name,
             "unknown_code",
-            lambda v, spec=spec, m=m: (
-                f"{mapping.system} {' '.join(m.column(spec.name).sources)}: {v!r} holds a code "
-                f"that is not in the contract's list {spec.codes}; add a translation"
-            ),
+            message.format,
             values,
         )
 
@@ -484,8 +486,9 @@ def _check_source(conn: Connection, mapping: mappings.SourceMapping, report) -> 
             continue
         # the columns of an empty select, not Inspector.get_columns: duckdb-engine's
         # reflection queries pg_catalog tables DuckDB 1.5 does not have (docs/decisions.md)
-        probe = select(literal_column("*")).select_from(sql_table(tables[table.lower()]))
-        have = {c.lower() for c in conn.execute(probe.where(false())).keys()}  # noqa: SIM118
+        probe: Select = select(literal_column("*")).select_from(sql_table(tables[table.lower()]))
+        empty = conn.execute(probe.where(false()))
+        have = {c.lower() for c in empty.keys()}  # noqa: SIM118
         for column in columns:
             if column.lower() not in have:
                 report.add(

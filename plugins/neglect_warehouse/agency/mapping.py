@@ -263,7 +263,7 @@ def problems(mapping: SourceMapping) -> list[str]:
             if c.translate not in mapping.translations:
                 found.append(f"{e.name}.{c.name}: no translation named {c.translate}")
                 continue
-            allowed = None
+            allowed: tuple[str, ...] | None = None
             if kind == "yn":
                 allowed = ("Y", "N")
             elif spec is not None and spec.codes:
