@@ -336,3 +336,29 @@ def test_a_mapping_that_names_a_code_the_contract_does_not_know_is_refused(tmp_p
         "cases.rosh_children: translation rosh turns 'V' into 'EXTREME', which the contract "
         "does not know (allowed: LOW MEDIUM HIGH VERY_HIGH)"
     ]
+
+
+def test_a_table_the_login_may_not_read_is_named(tmp_path):
+    """PostgreSQL: the extract's read-only login was not granted one of the tables."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    url = postgres_source_from_sql(SCRIPT, POSTGRES_URL, "bad_source_grants")
+    admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="test")
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(
+            "do $$ begin if not exists (select from pg_roles where rolname = 'extract_reader')"
+            " then create role extract_reader login; end if; end $$"
+        )
+        cur.execute("grant usage on schema bad_source_grants to extract_reader")
+        cur.execute("grant select on all tables in schema bad_source_grants to extract_reader")
+        cur.execute("revoke select on bad_source_grants.contact from extract_reader")
+    admin.close()
+    reader = make_url(url).set(username="extract_reader").render_as_string(hide_password=False)
+    with pytest.raises(ExtractError) as caught:
+        extract(reader, MAPPING, EXTRACT_DATE, tmp_path / "l", TEST_KEY, "t")
+    assert "case_management: the login cannot read the table contact: permission denied" in str(
+        caught.value
+    )
+    assert_nothing_delivered(tmp_path / "l")

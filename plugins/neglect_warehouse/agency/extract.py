@@ -40,6 +40,7 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 KINDS = {
     "missing_table": "a table the mapping reads is not in the source",
     "missing_column": "a column the mapping reads is not in its source table",
+    "unreadable_table": "the extract's login may not read a table the mapping reads",
     "query_failed": "the source refused the mapping's query",
     "wrong_columns": "the query did not return the entity's raw-layout columns",
     "untranslated_code": "a source value the mapping has no translation for",
@@ -464,6 +465,7 @@ def _check_source(conn: Connection, mapping: mappings.SourceMapping, report) -> 
     """Every table and column the mapping reads must be in the source."""
     from sqlalchemy import false, inspect, literal_column, select
     from sqlalchemy import table as sql_table
+    from sqlalchemy.exc import DBAPIError
 
     inspector = inspect(conn)
     tables = {t.lower(): t for t in inspector.get_table_names()}
@@ -487,7 +489,23 @@ def _check_source(conn: Connection, mapping: mappings.SourceMapping, report) -> 
         # the columns of an empty select, not Inspector.get_columns: duckdb-engine's
         # reflection queries pg_catalog tables DuckDB 1.5 does not have (docs/decisions.md)
         probe: Select = select(literal_column("*")).select_from(sql_table(tables[table.lower()]))
-        empty = conn.execute(probe.where(false()))
+        try:
+            empty = conn.execute(probe.where(false()))
+        except DBAPIError as exc:  # the table is there but this login may not read it
+            conn.rollback()
+            report.add(
+                Problem(
+                    "unreadable_table",
+                    ", ".join(users),
+                    table,
+                    "",
+                    "",
+                    "",
+                    f"{mapping.system}: the login cannot read the table {table}: "
+                    f"{str(exc.orig).strip().splitlines()[0]}",
+                )
+            )
+            continue
         have = {c.lower() for c in empty.keys()}  # noqa: SIM118
         for column in columns:
             if column.lower() not in have:
