@@ -118,11 +118,11 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             i.children_present = 'Y' as children_present_flag
         from {raw("incidents")} i
         left join _address a
-          on i.uprn is not null and a.uprn = cast(i.uprn as bigint)
-         and a.locality_code is not distinct from i.locality_code
+          on a.uprn = cast(i.uprn as bigint)
+         and coalesce(a.locality_code, '') = coalesce(i.locality_code, '')
         left join _street s
-          on i.uprn is null and s.incident_id = i.incident_id
-         and s.locality_code is not distinct from i.locality_code"""
+          on s.incident_id = i.incident_id
+         and coalesce(s.locality_code, '') = coalesce(i.locality_code, '')"""
     )
     for temp in ("_street", "_address", "_occurrence_place"):
         con.execute(f"drop table {temp}")
