@@ -16,6 +16,8 @@ import datetime as dt
 import decimal
 import json
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -453,12 +455,21 @@ def query_parameters(extract_date: dt.date, window_years: int, dialect: str) -> 
     return params
 
 
-def _engine(source: str | Engine) -> Engine:
-    from sqlalchemy import create_engine
+DUCKDB_MEMORY_LIMIT = "256MB"
+"""A DuckDB source runs inside the extract's own process: its memory is bounded so that the
+queries' sorts spill to a temporary folder instead of growing with the source."""
 
-    if isinstance(source, str):
-        return create_engine(source)
-    return source
+
+def _engine(source: str | Engine, spill: Path) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    if not isinstance(source, str):
+        return source
+    if make_url(source).get_backend_name() == "duckdb":
+        config = {"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": str(spill)}
+        return create_engine(source, connect_args={"config": config})
+    return create_engine(source)
 
 
 def _check_source(conn: Connection, mapping: mappings.SourceMapping, report) -> None:
@@ -547,6 +558,25 @@ def extract(
 ) -> ExtractReport:
     """Extract, pseudonymise and deliver one agency's snapshot; returns the report. Raises
     :class:`ExtractError` (with the report) when no conforming delivery could be made."""
+    spill = Path(tempfile.mkdtemp(prefix="extract-spill-"))
+    try:
+        engine = _engine(source, spill)
+        return _extract(engine, mapping, extract_date, landing, key, key_id, batch_rows, progress)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def _extract(
+    engine: Engine,
+    mapping: mappings.SourceMapping,
+    extract_date: dt.date,
+    landing: Path,
+    key: bytes,
+    key_id: str,
+    batch_rows: int,
+    progress: Callable[[str, int, int], None] | None,
+) -> ExtractReport:
+
     import pandas as pd
     from sqlalchemy.exc import DBAPIError
 
@@ -558,7 +588,6 @@ def extract(
             report.add(Problem("mapping", "", mapping.path, "", "", "", p))
         report.status = "failed: the mapping does not fit the contract"
         raise ExtractError(report)
-    engine = _engine(source)
     params = query_parameters(extract_date, mapping.window_years, engine.dialect.name)
     entities = contract.entities(mapping.agency)
     done = 0
