@@ -42,7 +42,7 @@ run: setup browser
 	while IFS=$$'\t' read -r agency system date url; do \
 	    $(BIN)/neglect-warehouse extract --agency $$agency --system $$system --source "$$url" \
 	        --extract-date $$date --landing $(DATA)/landing --key-id synthetic \
-	        --report $(DATA)/extract-reports/$${agency}__$${system}__$${date}.json; \
+	        --report $(DATA)/extract-reports/$${agency}__$${system}__$${date//-/}.json; \
 	done < $(DATA)/sources/sources.tsv
 	$(BIN)/neglect-warehouse arrive --generated $(DATA)/synthetic --landing $(DATA)/landing
 	$(BIN)/neglect-warehouse run --landing $(DATA)/landing \
