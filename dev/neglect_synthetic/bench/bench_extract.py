@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="la", choices=["tiny", "small", "la", "region"])
     parser.add_argument("--target", help="a PostgreSQL URL (default: DuckDB files)")
+    parser.add_argument(
+        "--work", type=Path, help="keep the generated systems here and reuse them if present"
+    )
     parser.add_argument("--sources-json", help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -97,10 +101,16 @@ def main() -> None:
     from neglect_warehouse.shared.contract import AGENCIES
 
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
-        work = Path(tmp)
+        work = args.work or Path(tmp)
+        listing = work / "sources.json"
         began = time.perf_counter()
-        sources = _generate(args.profile, work, args.target or str(work / "sources"))
+        if listing.exists():
+            sources = json.loads(listing.read_text())
+        else:
+            sources = _generate(args.profile, work, args.target or str(work / "sources"))
+            listing.write_text(json.dumps(sources))
         generated_s = time.perf_counter() - began
+        shutil.rmtree(work / "landing", ignore_errors=True)
         out = subprocess.run(
             [
                 sys.executable, "-m", "neglect_synthetic.bench.bench_extract",
@@ -108,8 +118,10 @@ def main() -> None:
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )  # fmt: skip
+        if out.returncode:
+            sys.exit(f"the extract failed:\n{out.stderr[-3000:]}")
         line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT "))
         result = json.loads(line[len("RESULT ") :])
         found = differences(work / "expected", work / "landing", list(AGENCIES))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Select
     from sqlalchemy.engine import Connection, Engine
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 20_000
 EXAMPLES = 20  # problems listed per (entity, column, kind); all are counted
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
@@ -455,7 +455,7 @@ def query_parameters(extract_date: dt.date, window_years: int, dialect: str) -> 
     return params
 
 
-DUCKDB_MEMORY_LIMIT = "256MB"
+DUCKDB_MEMORY_LIMIT = "400MB"
 """A DuckDB source runs inside the extract's own process: its memory is bounded so that the
 queries' sorts spill to a temporary folder instead of growing with the source."""
 
