@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from neglect_warehouse.cli import main
+
+# Property tests draw the same examples on every run (derandomize), so that CI's verdict on a
+# commit does not depend on luck: a property broken by a change fails every time, and a
+# counterexample found by chance elsewhere is reported, reproduced and fixed deliberately
+# (docs/decisions.md), not met at random by an unrelated commit.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.load_profile("repeatable")
 
 TEST_KEY = "partnership-test-key-2026"
 SEED = 20261122
