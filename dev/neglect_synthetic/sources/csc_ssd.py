@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neglect_synthetic.sources import case_sql
+
 SYSTEM = "ssd"
 
 # Contract code -> the SSD's value (the mapping's translations, inverted).
@@ -65,11 +67,6 @@ EXTENSION_ITEMS = [
     ("NEGLECT_TOOL_AGENCY", "neglect_tools", "tool_id", "completing_agency", None),
     ("NEGLECT_TOOL_GRADE", "neglect_tools", "tool_id", "overall_grade", None),
 ]  # earl_episode_organisation of a family hub registration
-
-
-def _case(mapping: dict[str, str], column: str) -> str:
-    whens = " ".join(f"when '{k}' then '{v}'" for k, v in mapping.items())
-    return f"case {column} {whens} else {column} end"
 
 
 def _flag(condition: str) -> str:
@@ -190,7 +187,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
         f"""create table ssd_disability as select
             'DISA-' || person_id as disa_table_id,
             person_id as disa_person_id,
-            {_case(DISABILITY, "disabled")} as disa_disability_code
+            {case_sql(DISABILITY, "disabled")} as disa_disability_code
         from {raw("persons")}
         where disabled is not null"""
     )
@@ -202,7 +199,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             person_id as cont_person_id,
             cast(contact_datetime as timestamp) as cont_contact_date,
             source_code as cont_contact_source_code,
-            {_case(SOURCE, "source_code")} as cont_contact_source_desc,
+            {case_sql(SOURCE, "source_code")} as cont_contact_source_desc,
             {_contact_outcome_json("outcome")} as cont_contact_outcome_json
         from {raw("contacts")}"""
     )
@@ -213,7 +210,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             cast(referral_date as timestamp) as cine_referral_date,
             primary_need_code as cine_cin_primary_need_code,
             source_code as cine_referral_source_code,
-            {_case(SOURCE, "source_code")} as cine_referral_source_desc,
+            {case_sql(SOURCE, "source_code")} as cine_referral_source_desc,
             cast(null as varchar) as cine_referral_outcome_json,
             nfa as cine_referral_nfa,
             closure_reason as cine_close_reason,
@@ -308,8 +305,8 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             cast(c.start_date as timestamp) as cppl_cp_plan_start_date,
             cast(c.end_date as timestamp) as cppl_cp_plan_end_date,
             'N' as cppl_cp_plan_ola,
-            {_case(CATEGORY, "c.initial_category")} as cppl_cp_plan_initial_category,
-            {_case(CATEGORY, "c.latest_category")} as cppl_cp_plan_latest_category
+            {case_sql(CATEGORY, "c.initial_category")} as cppl_cp_plan_initial_category,
+            {case_sql(CATEGORY, "c.latest_category")} as cppl_cp_plan_latest_category
         from {raw("cp_plans")} c
         left join icpc i
             on i.referral_id = c.referral_id and i.icpc_date = cast(c.start_date as date)"""

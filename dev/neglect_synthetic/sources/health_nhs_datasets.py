@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neglect_synthetic.sources import case_sql
+
 SYSTEM = "nhs_datasets"
 
 # PERSON STATED GENDER CODE (NHS Data Dictionary): 1 male, 2 female, 9 indeterminate,
@@ -62,11 +64,6 @@ SOCIAL_SERVICES = "310134006"  # Social services
 UNBORN_SAFEGUARDING_CONCERN = "878111000000109"  # Unborn child is cause for safeguarding concern
 
 
-def _case(mapping: dict[str, str], column: str) -> str:
-    whens = " ".join(f"when '{k}' then '{v}'" for k, v in mapping.items())
-    return f"case {column} {whens} else {column} end"
-
-
 def build(con, raw_dir: Path, stamp: str) -> None:
     def raw(entity: str) -> str:
         path = raw_dir / f"health__{entity}__{stamp}.csv"
@@ -80,7 +77,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             surname as person_family_name,
             forenames as person_given_name,
             cast(date_of_birth as date) as person_birth_date,
-            {_case(GENDER, "sex")} as person_stated_gender_code,
+            {case_sql(GENDER, "sex")} as person_stated_gender_code,
             cast(uprn as bigint) as uprn,
             address_line_1,
             postcode as postcode_of_usual_address,
@@ -111,7 +108,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
     con.execute(
         f"""create table cyp102_service_type_referred_to as select
             service_request_identifier,
-            {_case(SERVICE, "service")} as service_or_team_type_referred_to
+            {case_sql(SERVICE, "service")} as service_or_team_type_referred_to
         from child_record_stage"""
     )
     con.execute("drop table child_record_stage")
@@ -122,8 +119,8 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             appointment_id as care_contact_identifier,
             person_id as local_patient_identifier_extended,
             cast(scheduled_date as date) as care_contact_date,
-            {_case(SERVICE, "service")} as service_or_team_type,
-            {_case(ATTENDANCE, "outcome")} as attended_or_did_not_attend,
+            {case_sql(SERVICE, "service")} as service_or_team_type,
+            {case_sql(ATTENDANCE, "outcome")} as attended_or_did_not_attend,
             cast(requested_date as date) as icpc_request_date,
             cast(due_date as date) as hcp_review_due_date
         from {raw("appointments")}"""
@@ -132,7 +129,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
         f"""create table cyp202_care_activity as select
             'CA' || appointment_id as care_activity_identifier,
             appointment_id as care_contact_identifier,
-            {_case(ACTIVITY_TYPE, "appointment_type")} as community_care_activity_type
+            {case_sql(ACTIVITY_TYPE, "appointment_type")} as community_care_activity_type
         from {raw("appointments")}
         qualify row_number() over (partition by appointment_id order by appointment_type) = 1"""
     )
@@ -191,7 +188,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
     con.execute(
         f"""create table mhs102_service_type_referred_to as select
             episode_id as service_request_identifier,
-            {_case(MH_TEAM_TYPE, "service")} as service_or_team_type_referred_to_mh
+            {case_sql(MH_TEAM_TYPE, "service")} as service_or_team_type_referred_to_mh
         from {raw("adult_episodes")}
         qualify row_number() over (partition by episode_id order by service) = 1"""
     )

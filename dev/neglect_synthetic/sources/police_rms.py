@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neglect_synthetic.sources import case_sql
+
 SYSTEM = "rms"
 
 GENDER = {"M": "M", "F": "F", "U": "U"}
@@ -24,11 +26,6 @@ OCCURRENCE_TYPE = {
     "VIOLENCE": ["VAP"],
     "OTHER": ["CFS", "SUSP", "PROP"],
 }
-
-
-def _case(mapping: dict[str, str], column: str) -> str:
-    whens = " ".join(f"when '{k}' then '{v}'" for k, v in mapping.items())
-    return f"case {column} {whens} else {column} end"
 
 
 def _occurrence_type(column: str, number: str) -> str:
@@ -59,7 +56,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             surname,
             forenames as forename_1,
             cast(date_of_birth as date) as date_of_birth,
-            {_case(GENDER, "sex")} as gender_code,
+            {case_sql(GENDER, "sex")} as gender_code,
             nhs_number,
             address_line_1 as last_known_address,
             postcode as last_known_postcode
@@ -132,7 +129,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             incident_id as occurrence_id,
             person_id as subject_nominal_id,
             cast(notification_datetime as timestamp) as created_datetime,
-            {_case(RISK, "risk_grade")} as risk_grade_code,
+            {case_sql(RISK, "risk_grade")} as risk_grade_code,
             neglect_concern = 'Y' as neglect_concern_flag,
             child_present = 'Y' as child_present_flag,
             voice_of_child_recorded = 'Y' as voice_of_child_flag,
@@ -143,7 +140,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
         f"""create table warning_marker as select
             flag_id as marker_id,
             person_id as nominal_id,
-            {_case(MARKER, "flag_type")} as marker_code,
+            {case_sql(MARKER, "flag_type")} as marker_code,
             cast(start_date as date) as date_from,
             cast(end_date as date) as date_to
         from {raw("flags")}"""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neglect_synthetic.sources import case_sql
+
 SYSTEM = "case_management"
 
 PROVIDER = {
@@ -18,11 +20,6 @@ PROVIDER = {
 ROSH = {"LOW": "L", "MEDIUM": "M", "HIGH": "H", "VERY_HIGH": "V"}
 STAGE = {"PRE_SENTENCE": "PSR", "CASE_START": "INDUCT", "REVIEW": "REVIEW"}
 GENDER = {"M": "M", "F": "F", "U": "N"}
-
-
-def _case(mapping: dict[str, str], column: str) -> str:
-    whens = " ".join(f"when '{k}' then '{v}'" for k, v in mapping.items())
-    return f"case {column} {whens} else {column} end"
 
 
 def build(con, raw_dir: Path, stamp: str) -> None:
@@ -37,7 +34,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
             surname,
             forenames as first_name,
             cast(date_of_birth as date) as date_of_birth,
-            {_case(GENDER, "sex")} as gender_code,
+            {case_sql(GENDER, "sex")} as gender_code,
             cast(uprn as bigint) as address_uprn,
             address_line_1,
             postcode
@@ -47,10 +44,10 @@ def build(con, raw_dir: Path, stamp: str) -> None:
         f"""create table event as select
             case_id as event_id,
             person_id as crn,
-            {_case(PROVIDER, "provider")} as provider_name,
+            {case_sql(PROVIDER, "provider")} as provider_name,
             cast(start_date as date) as referral_date,
             cast(end_date as date) as termination_date,
-            {_case(ROSH, "rosh_children")} as rosh_children_level,
+            {case_sql(ROSH, "rosh_children")} as rosh_children_level,
             children_in_household as children_in_household_code
         from {raw("cases")}"""
     )
@@ -58,7 +55,7 @@ def build(con, raw_dir: Path, stamp: str) -> None:
         f"""create table safeguarding_check as select
             check_id as check_request_id,
             case_id as event_id,
-            {_case(STAGE, "stage")} as request_stage_code,
+            {case_sql(STAGE, "stage")} as request_stage_code,
             cast(requested_date as date) as request_date,
             cast(response_date as date) as response_date,
             csc_known as known_to_childrens_services

@@ -39,22 +39,14 @@ EXAMPLES = 20  # problems listed per (entity, column, kind); all are counted
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
 
-KINDS = {
-    "missing_table": "a table the mapping reads is not in the source",
-    "missing_column": "a column the mapping reads is not in its source table",
-    "unreadable_table": "the extract's login may not read a table the mapping reads",
-    "query_failed": "the source refused the mapping's query",
-    "wrong_columns": "the query did not return the entity's raw-layout columns",
-    "untranslated_code": "a source value the mapping has no translation for",
-    "unknown_code": "a value that is not in the contract's code list",
-    "missing_required": "a null where the contract requires a value",
-    "wrong_type": "a value that is not of the contract column's type",
-    "source_lost": "the source went away mid-read",
-}
-
 
 @dataclass
 class Problem:
+    """One problem of a source, as the report shows it. ``kind`` is one of missing_table,
+    missing_column, unreadable_table, query_failed, wrong_columns, untranslated_code,
+    unknown_code, missing_required, wrong_type, source_lost, or mapping (a mapping that
+    does not fit the contract; docs/extract.md)."""
+
     kind: str
     entity: str
     tables: str
