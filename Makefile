@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup browser run test lint bench-extract bench-generate bench-ingest bench-transform bench-disclosure calibration clean
+.PHONY: setup browser sshd run test lint bench-extract bench-generate bench-ingest bench-transform bench-disclosure calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml dev/pyproject.toml
@@ -30,6 +30,10 @@ setup: $(BIN)/.installed
 # open the report in it. Installed once, with apt-get (root, as on CI).
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# A real OpenSSH server for the SFTP hand-over tests (tests/sshd.py starts its own instances).
+sshd:
+	test -x /usr/sbin/sshd || { apt-get update -qq && apt-get install -y -qq openssh-server; }
 
 # The main job on the embedded default (README: "What `make run` does"): a synthetic
 # partnership written into each agency's own system, extracted from there by each agency
@@ -49,7 +53,7 @@ run: setup browser
 	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run
 	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
 
-test: setup browser
+test: setup browser sshd
 	$(BIN)/python -m pytest
 
 # The checks CI runs before the tests; .pre-commit-config.yaml runs the same (docs/architecture.md).
