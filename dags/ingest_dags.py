@@ -1,21 +1,26 @@
 """
 ### Ingest agency deliveries
 
-One DAG per agency (`ingest_csc`, `ingest_police`, `ingest_health`, `ingest_probation`).
-Every 15 minutes it looks in `$NEGLECT_WAREHOUSE_LANDING/<agency>/` for deliveries it has
-not processed (a delivery is picked up when its manifest arrives) and takes each through
-the checks of the data contract and the Great Expectations suites into the warehouse's raw
-layer, in one transaction per delivery.
+One DAG per agency (`ingest_csc`, `ingest_police`, `ingest_health`, `ingest_probation`),
+running continuously: each run starts with `wait_for_delivery`, a deferrable sensor (it holds
+no worker slot while it waits) that watches `$NEGLECT_WAREHOUSE_LANDING/<agency>/` until a
+new delivery has arrived whole (its manifest and every file it lists, matching it), then
+takes that delivery through the checks of the data contract and the Great Expectations
+suites into the warehouse's raw layer, in one transaction per delivery. A delivery still
+incomplete after the grace period (`NEGLECT_WAREHOUSE_ARRIVAL_GRACE`, 24 h) is recorded
+INCOMPLETE and reported; one that is still arriving is never seen by the ingest. When nothing
+arrives within `NEGLECT_WAREHOUSE_ARRIVAL_WAIT` (6 h) the run is skipped and the next one
+waits again (docs/transfer.md).
 
 Each delivery ends in one state, shown in the task log and in `raw.deliveries`
 (`neglect-warehouse status`): **LOADED**, **LOADED_WITH_WARNINGS**, **QUARANTINED** (nothing
 loaded; the report in `$NEGLECT_WAREHOUSE_QUARANTINE` says what to fix), **DUPLICATE** or
-**INCOMPLETE** (checked again on the next run).
+**INCOMPLETE** (checked again when its files arrive).
 
 When a delivery loads, `announce_new_data` emits the agency's asset (`raw_<agency>`) with
 the newest extract date, which schedules the transform; when nothing loaded it is skipped. A
-quarantined delivery fails `alert_on_quarantine`, so the run shows red with the reasons. Runs
-are idempotent: a rerun loads nothing twice.
+quarantined or overdue delivery fails `alert_on_problems`, so the run shows red with the
+reasons. Runs are idempotent: a rerun loads nothing twice.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Metadata, dag, task
 
+from neglect_warehouse.partnership.arrival_sensor import DeliveryArrivalSensor
 from neglect_warehouse.partnership.assets import raw_asset
 from neglect_warehouse.shared.contract import AGENCIES, REFERENCE, DeliveryState
 
@@ -38,7 +44,7 @@ def ingest_dag(agency: str):
 
     @dag(
         dag_id=f"ingest_{agency}",
-        schedule="*/15 * * * *",
+        schedule="@continuous",
         start_date=datetime(2026, 1, 1),
         catchup=False,
         max_active_runs=1,
@@ -47,14 +53,19 @@ def ingest_dag(agency: str):
         doc_md=__doc__,
     )
     def ingest():
+        # Reads the warehouse briefly before it defers (a deferred task holds no pool slot).
+        arrived = DeliveryArrivalSensor(
+            task_id="wait_for_delivery", agency=agency, pool="warehouse_writer"
+        )
+
         # Loads go before builds in the writer pool (LOAD_FIRST), so a build sees every
         # delivery waiting with it.
         @task(pool="warehouse_writer", priority_weight=LOAD_FIRST)
-        def load_new_deliveries() -> list[dict]:
-            """Check, validate and load every new delivery of this agency."""
+        def load_new_deliveries(arrived: dict) -> list[dict]:
+            """Check, validate and load the deliveries that arrived (record overdue ones)."""
             from neglect_warehouse.partnership.ingest.tasks import ingest_agency
 
-            summaries = ingest_agency(agency)
+            summaries = ingest_agency(agency, arrived)
             for s in summaries:
                 print(s["summary"])
             return summaries
@@ -78,19 +89,19 @@ def ingest_dag(agency: str):
             )
 
         @task
-        def alert_on_quarantine(summaries: list[dict]):
-            """Fail loudly, with the reasons, when a delivery was quarantined."""
+        def alert_on_problems(summaries: list[dict], arrived: dict):
+            """Fail loudly, with the reasons, when a delivery was quarantined or is overdue."""
             from airflow.sdk.exceptions import AirflowFailException
 
-            from neglect_warehouse.partnership.ingest.tasks import quarantined
+            from neglect_warehouse.partnership.ingest.tasks import problems
 
-            bad = quarantined(summaries)
-            if bad:
-                raise AirflowFailException("quarantined: " + "\n".join(s["summary"] for s in bad))
+            found = problems(summaries, arrived)
+            if found:
+                raise AirflowFailException("\n".join(found))
 
-        summaries = load_new_deliveries()
+        summaries = load_new_deliveries(arrived.output)
         announce_new_data(summaries)
-        alert_on_quarantine(summaries)
+        alert_on_problems(summaries, arrived.output)
 
     return ingest()
 

@@ -6,11 +6,11 @@ with ``dag.test()`` in one child process (Airflow is imported once) against a th
 Airflow home with a SQLite metadata database. The DAGs read where the warehouse, the landing
 folder and the quarantine are from the environment, as on a worker.
 
-A quarantined delivery fails its ingest run by design (``alert_on_quarantine``); here it is
-reported (``<out>/quarantine``, the summary) and the run goes on to the transform, exiting 0
-unless asked otherwise. Any other failure of a DAG run makes the command exit non-zero, after
-the remaining DAGs have run (an agency's failure does not stop the others, as under the
-scheduler).
+A quarantined or incomplete delivery fails its ingest run by design (``alert_on_problems``);
+here it is reported (``<out>/quarantine``, the summary) and the run goes on to the transform,
+exiting 0 unless asked otherwise. Any other failure of a DAG run makes the command exit
+non-zero, after the remaining DAGs have run (an agency's failure does not stop the others, as
+under the scheduler).
 
 This module is also the child:
 ``python -m neglect_warehouse.partnership.run_dags [--no-retries] FILE:DAG_ID ...`` runs each
@@ -51,7 +51,14 @@ SEQUENCE = (
 START_PREFIX = "NEGLECT_WAREHOUSE_DAG_START "
 RESULT_PREFIX = "NEGLECT_WAREHOUSE_DAG_RESULT "
 # Tasks whose failure means "a delivery was quarantined" (reported, not a crash).
-QUARANTINE_TASKS = {"alert_on_quarantine", "load_reference_files"}
+QUARANTINE_TASKS = {"alert_on_problems", "load_reference_files"}
+# One pass over the landing folder: the arrival sensor looks once, and a delivery that is not
+# whole is reported (recorded INCOMPLETE) at once rather than after a grace period.
+ONE_PASS = {
+    "NEGLECT_WAREHOUSE_ARRIVAL_WAIT": "0",
+    "NEGLECT_WAREHOUSE_ARRIVAL_GRACE": "0",
+    "NEGLECT_WAREHOUSE_ARRIVAL_POLL": "1",
+}
 FCT = "fct_indicator_values"
 
 
@@ -93,6 +100,7 @@ def run_dags(
     *,
     retries: bool = True,
     when_new: tuple[str, ...] = (),
+    logical_date: dt.datetime | None = None,
     on_start: Callable[[str], None] | None = None,
     on_result: Callable[[dict], None] | None = None,
     log: Path | None = None,
@@ -106,11 +114,13 @@ def run_dags(
     to ``log``. ``retries=False`` runs the DAGs with no task retries (a one-shot run should not
     sleep through a five-minute ``retry_delay``). A DAG in ``when_new`` runs only if a DAG before
     it emitted an asset event, as the scheduler would trigger it; otherwise its result has state
-    ``not needed``."""
+    ``not needed``. ``logical_date``: the runs' logical date (an extract DAG's month)."""
     command = [sys.executable, "-m", "neglect_warehouse.partnership.run_dags"]
     if not retries:
         command.append("--no-retries")
     command += [f"--when-new={d}" for d in when_new]
+    if logical_date is not None:
+        command.append(f"--logical-date={logical_date.isoformat()}")
     command += [f"{DAGS / file if not Path(file).is_absolute() else file}:{d}" for file, d in dags]
     results: list[dict] = []
     output: list[str] = []
@@ -171,6 +181,8 @@ def child(argv: list[str]) -> None:
     """Run each FILE:DAG_ID with ``dag.test()``; one RESULT line of JSON per DAG."""
     retries = "--no-retries" not in argv
     when_new = {a.split("=", 1)[1] for a in argv if a.startswith("--when-new=")}
+    dates = [a.split("=", 1)[1] for a in argv if a.startswith("--logical-date=")]
+    logical_date = dt.datetime.fromisoformat(dates[0]) if dates else None
     specs = [a for a in argv if not a.startswith("--")]
     emitted = False
     from airflow.dag_processing.dagbag import DagBag
@@ -204,7 +216,7 @@ def child(argv: list[str]) -> None:
             t.on_failure_callback = [*_callbacks(t.on_failure_callback), _recorder(errors)]
         print(START_PREFIX + dag_id, flush=True)
         started = time.perf_counter()
-        run = dag.test()
+        run = dag.test(logical_date=logical_date) if logical_date else dag.test()
         seconds = time.perf_counter() - started
         with create_session() as session:
             events = [
@@ -278,6 +290,7 @@ def run_landing(
         "NEGLECT_WAREHOUSE_LANDING": str(landing.resolve()),
         "NEGLECT_WAREHOUSE_QUARANTINE": str(out / "quarantine"),
         "NEGLECT_WAREHOUSE_OUTBOX": str(out / "outbox"),
+        **ONE_PASS,
     }
     started = dt.datetime.now().replace(microsecond=0)  # the clock ingest stamps events with
     clock = time.perf_counter()
@@ -379,13 +392,9 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
         state = _state(r["state"])
         failed = {t for t, s in r["tasks"].items() if _state(s) == "failed"}
         agency = r["dag_id"].removeprefix("ingest_")
-        if (
-            state == "failed"
-            and r["dag_id"].startswith("ingest_")
-            and failed <= QUARANTINE_TASKS
-            and agency in quarantined_agencies
-        ):
-            state = "quarantined"
+        if state == "failed" and r["dag_id"].startswith("ingest_") and failed <= QUARANTINE_TASKS:
+            # reported, not broken: a delivery quarantined, or one not whole (incomplete)
+            state = "quarantined" if agency in quarantined_agencies else "incomplete"
         runs.append(
             {
                 "dag_id": r["dag_id"],
@@ -399,7 +408,8 @@ def _summarise(target, results: list[dict], started, seconds: float, out: Path) 
     runs += [
         {"dag_id": d, "state": "not run", "seconds": 0, "failed": [], "errors": {}} for d in missing
     ]
-    problems = [r for r in runs if r["state"] not in ("success", "quarantined", "not needed")]
+    reported = ("success", "quarantined", "incomplete", "not needed")
+    problems = [r for r in runs if r["state"] not in reported]
     return {
         "ok": not problems,
         "warehouse": str(target),

@@ -10,6 +10,9 @@ deployment setting (or an Airflow worker's environment) points everything at the
 | NEGLECT_WAREHOUSE_OUTBOX | data/outbox | published board packs, one folder per month |
 | NEGLECT_WAREHOUSE_ANALYST_COPY | analyst.duckdb beside it | analysts' marts-only copy |
 | NEGLECT_WAREHOUSE_PACK_RECIPIENTS | (none) | comma-separated addresses the pack is emailed to |
+| NEGLECT_WAREHOUSE_ARRIVAL_WAIT | 21600 (6 h) | seconds an ingest run waits for a delivery |
+| NEGLECT_WAREHOUSE_ARRIVAL_GRACE | 86400 (24 h) | seconds a delivery may stay incomplete |
+| NEGLECT_WAREHOUSE_ARRIVAL_POLL | 60 | seconds between two looks at the landing folder |
 """
 
 from __future__ import annotations
@@ -51,3 +54,12 @@ def quarantine() -> Path:
 
 def outbox() -> Path:
     return Path(os.environ.get("NEGLECT_WAREHOUSE_OUTBOX", "data/outbox"))
+
+
+def arrival_timing() -> tuple[float, float, float]:
+    """The arrival sensor's (wait, grace, poll) in seconds (docs/transfer.md)."""
+    return (
+        float(os.environ.get("NEGLECT_WAREHOUSE_ARRIVAL_WAIT") or 6 * 3600),
+        float(os.environ.get("NEGLECT_WAREHOUSE_ARRIVAL_GRACE") or 24 * 3600),
+        float(os.environ.get("NEGLECT_WAREHOUSE_ARRIVAL_POLL") or 60),
+    )

@@ -46,9 +46,11 @@ def ingest_landing(
     options: Options,
     agencies=contract.AGENCIES,
     reference: bool = True,
+    manifests: list[Path] | None = None,
 ) -> list[Outcome]:
     """The reference files (when ``reference``) and every delivery in ``landing`` not yet
-    processed, oldest extract first. A delivery that fails unexpectedly (a fault, not a bad
+    processed (or only those of ``manifests``, as the arrival sensor found them), oldest
+    extract first. A delivery that fails unexpectedly (a fault, not a bad
     delivery: those end in a state) is logged and skipped, the others are processed, and
     IngestFailed is raised at the end with all their outcomes."""
     outcomes: list[Outcome] = []
@@ -60,6 +62,7 @@ def ingest_landing(
     steps += [
         (manifest, partial(process_manifest, manifest, target, options))
         for manifest in find_manifests(landing, agencies)
+        if manifests is None or manifest.name in {m.name for m in manifests}
     ]
     for where, step in steps:
         try:

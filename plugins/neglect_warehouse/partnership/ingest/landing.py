@@ -112,6 +112,21 @@ def json_depth(text: str) -> int:
     return deepest
 
 
+def unreadable_manifest_identity(path: Path) -> tuple[str, dt.datetime]:
+    """The sha256 and arrival that name a manifest :func:`read_manifest` refused: the sha256
+    of its bytes when it is a regular file (else of its name and status, never of what a link
+    points at)."""
+    status = status_in(path.parent, path.name)
+    arrived = dt.datetime.fromtimestamp(status.st_mtime if status else 0).replace(microsecond=0)
+    try:
+        with open_in(path.parent, path.name, MAX_MANIFEST_BYTES) as opened:
+            sha = hashlib.sha256(opened.read(MAX_MANIFEST_BYTES)).hexdigest()
+    except (Refused, OSError):
+        what = f"{path.name}|{status.st_mode if status else 0}|{status.st_size if status else 0}"
+        sha = hashlib.sha256(f"{what}|{arrived.isoformat()}".encode()).hexdigest()
+    return sha, arrived
+
+
 def read_manifest(path: Path) -> Manifest:
     """The manifest at ``path``, checked: a regular file of at most 1 MiB, JSON nested at most
     a few levels, the agency and date of its name and folder, a real extract date that is not

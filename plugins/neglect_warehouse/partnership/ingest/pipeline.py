@@ -144,6 +144,29 @@ def _seen_arrival(wh: Warehouse, m: L.Manifest) -> bool:
     )
 
 
+def settled_deliveries(target: Target, agency: str) -> set[str]:
+    """The agency's deliveries the warehouse has settled (loaded, loaded with warnings or
+    quarantined), for the arrival sensor: each arrival of one as ``id@arrived_at``
+    (``arrival.settled_key``; a byte-identical re-delivery is settled once it is recorded as a
+    duplicate), and each id alone (an unreadable manifest is recorded once, by id)."""
+    from neglect_warehouse.partnership.ingest.arrival import settled_key
+
+    with Warehouse(target) as wh:
+        wh.ensure_schema()
+        final = ", ".join("?" for _ in FINAL)
+        ids = wh.query(
+            f"select delivery_id from raw.deliveries where agency = ? and state in ({final})",
+            [agency, *FINAL],
+        )
+        arrivals = wh.query(
+            "select distinct e.delivery_id, e.arrived_at from raw.delivery_events e "
+            "join raw.deliveries d using (delivery_id) "
+            f"where d.agency = ? and d.state in ({final})",
+            [agency, *FINAL],
+        )
+    return {i for (i,) in ids} | {settled_key(i, a) for i, a in arrivals}
+
+
 def process_manifest(path: Path, target: Target, options: Options) -> Outcome | None:
     """Process one delivery. Returns None when there is nothing new (already processed, same
     arrival; a manifest that could not be read, already recorded), so a scheduler can scan
@@ -190,24 +213,8 @@ def _quarantine_unreadable_manifest(wh, path, exc, options) -> Outcome | None:
     id is the sha256 of its bytes when it is a regular file (else of its name and status, never
     of what a link points at); its date is its name's, or, when the name's date is no date, the
     day it arrived (the reason says so)."""
-    import hashlib
-
-    from neglect_warehouse.partnership.ingest.files import (
-        MAX_MANIFEST_BYTES,
-        Refused,
-        open_in,
-        status_in,
-    )
-
     agency = path.parent.name
-    status = status_in(path.parent, path.name)
-    arrived = dt.datetime.fromtimestamp(status.st_mtime if status else 0).replace(microsecond=0)
-    try:
-        with open_in(path.parent, path.name, MAX_MANIFEST_BYTES) as opened:
-            sha = hashlib.sha256(opened.read(MAX_MANIFEST_BYTES)).hexdigest()
-    except (Refused, OSError):
-        what = f"{path.name}|{status.st_mode if status else 0}|{status.st_size if status else 0}"
-        sha = hashlib.sha256(f"{what}|{arrived.isoformat()}".encode()).hexdigest()
+    sha, arrived = L.unreadable_manifest_identity(path)
     name = L.MANIFEST.match(path.name)
     assert name is not None  # a path from find_manifests: named as a manifest
     extract = L.stamp_date(name["stamp"]) or arrived.date()

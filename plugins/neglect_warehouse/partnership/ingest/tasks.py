@@ -3,20 +3,29 @@ the CLI runs, for one agency, with results shaped for XCom and asset events."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from neglect_warehouse.partnership import settings
 from neglect_warehouse.partnership.ingest.folder import ingest_landing, ingest_reference
 from neglect_warehouse.partnership.ingest.pipeline import QUARANTINED, Options, Outcome
 from neglect_warehouse.shared.contract import LOADED_STATES
 
 
-def ingest_agency(agency: str) -> list[dict]:
-    """Process every new delivery of ``agency``; one summary per delivery."""
+def ingest_agency(agency: str, arrived: dict | None = None) -> list[dict]:
+    """Process the deliveries of ``agency`` the arrival sensor found (``arrived``: ready and
+    overdue manifests; an overdue one is recorded INCOMPLETE), or, without a sensor, every new
+    delivery of ``agency``; one summary per delivery."""
+    manifests = None
+    if arrived is not None:
+        manifests = [Path(p) for p in arrived["ready"]]
+        manifests += [Path(o["manifest"]) for o in arrived["overdue"] if o["manifest"]]
     outcomes = ingest_landing(
         settings.landing(),
         settings.warehouse(),
         Options(settings.quarantine()),
         agencies=(agency,),
         reference=False,
+        manifests=manifests,
     )
     return [summary(o) for o in outcomes]
 
@@ -47,3 +56,14 @@ def loaded(summaries: list[dict]) -> list[dict]:
 
 def quarantined(summaries: list[dict]) -> list[dict]:
     return [s for s in summaries if s["state"] == QUARANTINED]
+
+
+def problems(summaries: list[dict], arrived: dict | None) -> list[str]:
+    """What the run must fail loudly for: quarantined deliveries, and deliveries overdue
+    (incomplete past the grace period, or files with no manifest)."""
+    found = [s["summary"] for s in quarantined(summaries)]
+    for o in (arrived or {}).get("overdue", []):
+        found.append(
+            f"overdue for {o['waiting_hours']} h: the delivery for {o['stamp']}: {o['reason']}"
+        )
+    return found
