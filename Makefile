@@ -37,17 +37,15 @@ sshd:
 
 # The main job on the embedded default (README: "What `make run` does"): a synthetic
 # partnership written into each agency's own system, extracted from there by each agency
-# (neglect-warehouse extract), then through the Airflow DAGs (ingest, dbt transform, pack).
+# through its extract DAG (`agencies`: dags/extract_dags.py, folder delivery), then through the
+# partnership's Airflow DAGs (arrival sensors, ingest, dbt transform, pack).
 run: setup browser
 	$(BIN)/neglect-warehouse generate --profile $(PROFILE) --seed $(SEED) \
 	    --deliveries $(DELIVERIES) --out $(DATA)/synthetic --sources $(DATA)/sources \
 	    --clean-output
-	rm -rf $(DATA)/landing $(DATA)/extract-reports $(DATA)/warehouse.duckdb $(DATA)/quarantine $(DATA)/run
-	while IFS=$$'\t' read -r agency system date url; do \
-	    $(BIN)/neglect-warehouse extract --agency $$agency --system $$system --source "$$url" \
-	        --extract-date $$date --landing $(DATA)/landing --key-id synthetic \
-	        --report $(DATA)/extract-reports/$${agency}__$${system}__$${date//-/}.json; \
-	done < $(DATA)/sources/sources.tsv
+	rm -rf $(DATA)/landing $(DATA)/agency-outbox $(DATA)/warehouse.duckdb $(DATA)/quarantine $(DATA)/run
+	$(BIN)/neglect-warehouse agencies --sources $(DATA)/sources/sources.tsv \
+	    --landing $(DATA)/landing --outbox $(DATA)/agency-outbox
 	$(BIN)/neglect-warehouse arrive --generated $(DATA)/synthetic --landing $(DATA)/landing
 	$(BIN)/neglect-warehouse run --landing $(DATA)/landing \
 	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run

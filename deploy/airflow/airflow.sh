@@ -2,7 +2,7 @@
 # Run one Airflow command with the production configuration (deploy/airflow/celery.env):
 #
 #   deploy/airflow/airflow.sh db migrate
-#   deploy/airflow/airflow.sh scheduler | dag-processor | api-server | celery worker
+#   deploy/airflow/airflow.sh scheduler | dag-processor | triggerer | api-server | celery worker
 #
 # The DEPLOY_* values (docs/airflow.md) come from the environment. The configuration is
 # exported, then the command replaces this shell, so a service manager (or the test) that

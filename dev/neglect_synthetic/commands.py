@@ -229,3 +229,37 @@ def arrive(generated, landing):
             if manifest.exists():
                 stamp_arrival(manifest, dt.date.fromisoformat(row["arrival_date"]))
     click.echo(f"reference files and arrival times set in {landing}")
+
+
+@click.command()
+@click.option(
+    "--sources",
+    "listing",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The sources.tsv `generate --sources` wrote.",
+)
+@click.option(
+    "--landing",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The partnership's landing folder the agencies deliver into.",
+)
+@click.option(
+    "--outbox",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The agencies' outbox (deliveries before they are sent, extract reports, logs).",
+)
+def agencies(listing, landing, outbox):
+    """Run each agency's extract DAG (dags/extract_dags.py) against the synthetic source
+    systems, for every month `generate --sources` wrote, delivering into the landing folder."""
+    from neglect_synthetic.sources.agencies import run_agencies
+    from neglect_warehouse.agency.pseudonymise import PseudonymiseError, read_key
+
+    try:
+        key = read_key().decode()
+    except PseudonymiseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not run_agencies(listing, landing, outbox, key, echo=click.echo):
+        raise click.ClickException(f"an extract DAG failed; its log is in {outbox}")

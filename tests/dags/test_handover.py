@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from neglect_synthetic.sources.agencies import source_connection
 from neglect_synthetic.sources.round_trip import differences
 from neglect_warehouse.partnership.run_dags import ONE_PASS, run_dags
 from neglect_warehouse.shared.contract import AGENCIES
@@ -120,9 +121,7 @@ def test_extract_dags_send_over_sftp_and_the_warehouse_equals_generate_landing(
                 conn_type="generic", login="synthetic", password=KEY
             ),
             **{
-                f"AIRFLOW_CONN_{a.upper()}_SOURCE": _connection(
-                    conn_type="duckdb", host=url.removeprefix("duckdb:///")
-                )
+                f"AIRFLOW_CONN_{a.upper()}_SOURCE": source_connection(url)
                 for a, _, _, url in systems
             },
         }

@@ -40,6 +40,12 @@ REDIS = os.environ.get("NEGLECT_WAREHOUSE_TEST_REDIS", "127.0.0.1:6379/15")
 DAG_IDS = {dag_id for _, dag_id in SEQUENCE}
 WORKERS = ("worker-1", "worker-2")
 AGENCIES_AND_TRANSFORM = "^(ingest_(csc|police|health|probation)|transform)$"
+AGENCY_INGESTS = [f"ingest_{a}" for a in ("csc", "police", "health", "probation")]
+# A dag_run r that is an ingest run waiting, deferred, for its next delivery.
+WAITING = (
+    "(r.state = 'running' and exists (select 1 from task_instance t where t.run_id = r.run_id"
+    " and t.dag_id = r.dag_id and t.task_id = 'wait_for_delivery' and t.state = 'deferred'))"
+)
 # Two task processes per worker, four in all: enough on this 2-core machine, where the pool
 # `warehouse_writer` runs the heavy tasks one at a time anyway.
 WORKER_CONCURRENCY = "2"
@@ -272,6 +278,7 @@ def test_celery_deployment_runs_the_pipeline_on_two_workers_as_the_embedded_run_
         stack.airflow("db", "migrate")
         stack.service("scheduler", "scheduler")
         stack.service("dag-processor", "dag-processor")
+        stack.service("triggerer", "triggerer")  # the ingest DAGs' arrival sensors wait there
         stack.service("api-server", "api-server")
         for name in WORKERS:
             stack.service(
@@ -325,8 +332,11 @@ def test_celery_deployment_runs_the_pipeline_on_two_workers_as_the_embedded_run_
 
         def settled():
             assert not (failure := task_failure(meta, home)), failure
+            # an ingest DAG runs continuously: once its deliveries are in, its next run waits
+            # (deferred) for the next delivery, and that is settled
             ((active, queued_assets, packs),) = meta.query(
-                "select (select count(*) from dag_run where state in ('queued', 'running')),"
+                f"select (select count(*) from dag_run r where state in ('queued', 'running')"
+                f"  and not {WAITING}),"
                 " (select count(*) from asset_dag_run_queue),"
                 " (select count(*) from dag_run where dag_id = 'board_pack'"
                 "  and state = 'success')"
@@ -341,16 +351,19 @@ def test_celery_deployment_runs_the_pipeline_on_two_workers_as_the_embedded_run_
         assert stack.processes["embedded"].returncode == 0, stack.tails()
 
         # Every DAG ran, from the scheduler, and every run succeeded.
-        runs = meta.query("select dag_id, run_type, state from dag_run order by id")
+        runs = meta.query(f"select dag_id, run_type, state from dag_run r where not {WAITING}")
         assert {d for d, _, _ in runs} == DAG_IDS
         assert {s for _, _, s in runs} == {"success"}, runs
+        waiting = meta.query(f"select dag_id from dag_run r where {WAITING}")
+        assert sorted(d for (d,) in waiting) == sorted(AGENCY_INGESTS), waiting
         assert {t for d, t, _ in runs if d == "transform"} == {"asset_triggered"}
         assert "asset_triggered" in {t for d, t, _ in runs if d == "board_pack"}
         tasks = meta.query("select state, hostname, queue from task_instance")
-        assert {s for s, _, _ in tasks} <= {"success", "skipped"}, tasks
-        assert {q for _, _, q in tasks} == {queue}
+        assert {s for s, _, _ in tasks} <= {"success", "skipped", "deferred", None}, tasks
+        ran = [(h, q) for s, h, q in tasks if s in ("success", "deferred")]
+        assert {q for _, q in ran} == {queue}
         # ... on both workers.
-        assert {h for _, h, _ in tasks} == set(WORKERS)
+        assert {h for h, _ in ran} == set(WORKERS)
 
         # The same deliveries loaded, the same indicators, the same pack, as the embedded run.
         embedded = Target.parse(tmp_path / "embedded" / "warehouse.duckdb")

@@ -447,9 +447,10 @@ def query_parameters(extract_date: dt.date, window_years: int, dialect: str) -> 
     return params
 
 
-DUCKDB_MEMORY_LIMIT = "400MB"
+DUCKDB_MEMORY_LIMIT = "250MB"
 """A DuckDB source runs inside the extract's own process: its memory is bounded so that the
-queries' sorts spill to a temporary folder instead of growing with the source."""
+queries' sorts and joins spill to a temporary folder instead of growing with the source
+(docs/benchmarks.md: the whole extract stays under 600 MB on ``region``)."""
 
 
 def _engine(source: str | Engine, spill: Path) -> Engine:

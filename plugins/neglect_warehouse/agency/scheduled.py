@@ -13,10 +13,10 @@ One DAG file serves every agency: a deployment says what it extracts in its envi
 
 Airflow connections (the UI, ``AIRFLOW_CONN_…`` variables or a secrets backend):
 
-- ``<agency>_source``: the source system. Its extra ``sqlalchemy_url`` if given (any SQLAlchemy
-  URL, e.g. ``mssql+pyodbc://…?driver=…``); else built from a ``postgres`` or ``mssql``
-  connection's host, port, schema (the database), login and password, or a ``duckdb``
-  connection's host (the file).
+- ``<agency>_source``: the source system: host, port, schema (the database), login and
+  password, and in the extra the SQLAlchemy driver (``{"driver": "mssql+pymssql"}``; a
+  ``postgres`` or ``mssql`` connection type implies one) and any URL query parameters
+  (``"query": {"driver": "ODBC Driver 18 for SQL Server"}``). A DuckDB file is its host.
 - ``neglect_pseudonymisation_key``: the partnership key as its password, the key's name as its
   login. Never an Airflow variable (variables are shown in plain text), never logged.
 - the SFTP connection ``NEGLECT_AGENCY_DELIVER_TO`` names (docs/transfer.md).
@@ -101,30 +101,32 @@ def extract_date_for(run_date: dt.date) -> dt.date:
 
 
 def source_url(conn) -> str:
-    """The SQLAlchemy URL of an Airflow connection to a source system."""
+    """The SQLAlchemy URL of an Airflow connection to a source system: the driver from the
+    extra ``driver`` (else from a ``postgres``, ``mssql`` or ``duckdb`` connection type), the
+    rest from the connection's fields, URL query parameters from the extra ``query``."""
     from sqlalchemy.engine import URL
 
     extra = conn.extra_dejson or {}
-    if extra.get("sqlalchemy_url"):
-        return str(extra["sqlalchemy_url"])
     kind = (conn.conn_type or "").lower()
-    if kind == "duckdb":
-        if not conn.host:
-            raise SettingError(f"connection {conn.conn_id}: a duckdb connection names its file")
-        return f"duckdb:///{conn.host}"
-    if kind not in DRIVERS:
+    driver = extra.get("driver") or DRIVERS.get(kind) or ("duckdb" if kind == "duckdb" else None)
+    if not driver:
         raise SettingError(
-            f"connection {conn.conn_id}: type {kind or '(none)'} is not one the extract knows "
-            f"({', '.join(sorted({*DRIVERS, 'duckdb'}))}); give its SQLAlchemy URL in the "
-            "extra field sqlalchemy_url"
+            f"connection {conn.conn_id}: say which database it is in its extra, e.g. "
+            '{"driver": "mssql+pymssql"} (any SQLAlchemy dialect+driver: '
+            "postgresql+psycopg2, mssql+pyodbc, duckdb, …)"
         )
+    if driver.split("+")[0] == "duckdb":
+        if not conn.host:
+            raise SettingError(f"connection {conn.conn_id}: a DuckDB source names its file as host")
+        return f"duckdb:///{conn.host}"
     url = URL.create(
-        DRIVERS[kind],
+        driver,
         username=conn.login or None,
         password=conn.password or None,
         host=conn.host or None,
         port=conn.port or None,
         database=conn.schema or None,
+        query=extra.get("query") or {},
     )
     return url.render_as_string(hide_password=False)
 
