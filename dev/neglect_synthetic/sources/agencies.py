@@ -16,6 +16,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 KEY_ID = "synthetic"
@@ -34,6 +35,7 @@ def source_connection(url: str) -> str:
 
     u = make_url(url)
     extra: dict = {"driver": u.drivername}
+    fields: dict[str, str | int | None]
     if u.get_backend_name() == "duckdb":
         fields = {"host": u.database}
     else:
@@ -64,6 +66,11 @@ def run_agencies(
     home = Path(tempfile.mkdtemp(prefix="neglect-agencies-airflow-"))
     ok = True
     failed: list[str] = []
+
+    def note(result: dict) -> None:
+        if not _report(result, echo):
+            failed.append(result["dag_id"])
+
     try:
         echo(f"airflow (the agencies'): metadata database in {home} …")
         migrate(home)
@@ -85,8 +92,8 @@ def run_agencies(
                 settings,
                 retries=False,
                 logical_date=delivery_run(extract_date),
-                on_start=lambda dag_id, d=extract_date: echo(f"{dag_id} for {d} …"),
-                on_result=lambda r: failed.extend([] if _report(r, echo) else [r["dag_id"]]),
+                on_start=partial(_started, echo, extract_date),
+                on_result=note,
                 log=Path(outbox) / f"airflow-{extract_date:%Y%m%d}.log",
             )
             ok = ok and not failed
@@ -98,6 +105,10 @@ def run_agencies(
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return ok
+
+
+def _started(echo: Callable[[str], None], extract_date: dt.date, dag_id: str) -> None:
+    echo(f"{dag_id} for {extract_date} …")
 
 
 def _report(result: dict, echo: Callable[[str], None]) -> bool:
