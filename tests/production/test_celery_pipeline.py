@@ -402,7 +402,7 @@ def timeline(meta: Metadata) -> str:
     zero = runs[0][3]
     return "\n".join(
         f"  {dag_id:<17} {run_type:<16} {state:<8} +{(start - zero).total_seconds():5.0f} s"
-        f"  {(end - start).total_seconds():4.0f} s"
+        + (f"  {(end - start).total_seconds():4.0f} s" if end else "  (waiting for a delivery)")
         for dag_id, run_type, state, start, end in runs
     )
 
