@@ -7,7 +7,6 @@ describes files which are not there. Any failure leaves no manifest and no stage
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neglect_warehouse.shared import contract
+from neglect_warehouse.shared.digest import sha256_of
 
 SPEC_VERSION = "1"
 
@@ -25,14 +25,6 @@ class FileEntry:
     name: str
     rows: int
     sha256: str
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def manifest_name(agency: str, extract_date: dt.date) -> str:

@@ -16,13 +16,13 @@ Pure file-system work, no Airflow: the trigger runs :func:`scan` in a thread.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from neglect_warehouse.partnership.ingest import landing as L
 from neglect_warehouse.partnership.ingest.findings import Quarantine
+from neglect_warehouse.shared.digest import sha256_of
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,7 @@ class HashCache:
     def sha256(self, path: Path, st: os.stat_result) -> str:
         key = (str(path), st.st_size, st.st_mtime_ns)
         if key not in self._known:
-            digest = hashlib.sha256()
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-            self._known[key] = digest.hexdigest()
+            self._known[key] = sha256_of(path)
         return self._known[key]
 
 

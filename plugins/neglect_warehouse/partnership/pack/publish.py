@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from pathlib import Path
 from neglect_warehouse.partnership.pack.content import Pack, load
 from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
 from neglect_warehouse.shared import contract
+from neglect_warehouse.shared.digest import sha256_of
 from neglect_warehouse.shared.nhs_number import is_valid
 
 RECIPIENTS_ENV = "NEGLECT_WAREHOUSE_PACK_RECIPIENTS"
@@ -150,14 +150,6 @@ def _number(value, form: str) -> str:
     return form.format(value)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_pack(pack: Pack, folder: Path) -> dict[str, Path]:
     """Every file of the pack into ``folder``; returns them by kind."""
     from neglect_warehouse.partnership.pack.board_report import print_pdf, render_html
@@ -179,7 +171,8 @@ def write_pack(pack: Pack, folder: Path) -> dict[str, Path]:
             a["agency"]: str(a["extract_date"]) for a in pack.agencies if a["extract_date"]
         },
         "files": [
-            {"name": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)} for p in files.values()
+            {"name": p.name, "bytes": p.stat().st_size, "sha256": sha256_of(p)}
+            for p in files.values()
         ],
     }
     files["manifest"] = folder / names["manifest"]
@@ -308,7 +301,7 @@ def audit(pack: Pack, files: dict[str, Path], target: Target, run_dbt_tests: boo
     manifest = json.loads(files["manifest"].read_text())
     for entry in manifest["files"]:
         path = files["manifest"].parent / entry["name"]
-        if not path.exists() or sha256(path) != entry["sha256"]:
+        if not path.exists() or sha256_of(path) != entry["sha256"]:
             problems.append(f"{entry['name']} does not match its sha256 in the manifest")
 
     with open(files["csv"], newline="", encoding="utf-8") as f:
