@@ -16,11 +16,14 @@ from neglect_warehouse.partnership.ingest.folder import ingest_landing
 from neglect_warehouse.partnership.ingest.pipeline import Options
 from neglect_warehouse.partnership.transform.dbt_build import (
     PROJECT,
+    UNIT_TESTED,
     TransformError,
     agency_selection,
     build,
+    code_fingerprint,
     data_change_selection,
     dbt_env,
+    state_directory,
 )
 from neglect_warehouse.partnership.warehouse import Target, Warehouse
 from tests.dags.conftest import DAGS, airflow_env, run_dag
@@ -119,7 +122,15 @@ def test_transform_dag_builds_the_models_and_emits_marts(airflow_home, ingested,
         schemas = copy.execute("select distinct schema_name from duckdb_tables()").fetchall()
         assert schemas == [("marts",)]
         assert copy.execute("select count(*) from marts.mart_linkage_summary").fetchone() == (4,)
-    assert not (PROJECT / "target").exists()  # dbt artefacts go to a private folder
+    assert not (PROJECT / "target").exists()  # dbt artefacts go to the warehouse's folder
+    state = state_directory(Target.parse(warehouse))
+    assert state == Path(f"{warehouse.resolve()}.dbt") and (state / "target").is_dir()
+    # the unit tests passed on this code: the next build (another process; dbt parses only
+    # what changed) runs the models and data tests, not the unit tests again
+    assert (state / UNIT_TESTED).read_text() == code_fingerprint()
+    again = build(Target.parse(warehouse))
+    ran = {n["unique_id"].split(".")[0] for n in again.nodes}
+    assert "unit_test" not in ran and {"model", "test"} <= ran and "error" not in again.counts
 
 
 def test_a_failing_dbt_test_names_the_node(ingested, tmp_path):
@@ -146,6 +157,9 @@ def test_the_dbt_environment_comes_from_the_target(tmp_path):
     assert dbt_env(Target.parse(tmp_path / "wh.duckdb")) == {
         "NEGLECT_WAREHOUSE_TARGET": "duckdb",
         "NEGLECT_WAREHOUSE_DUCKDB": str((tmp_path / "wh.duckdb").resolve()),
+        # the pipeline's one memory setting, and where DuckDB spills beyond it
+        "NEGLECT_WAREHOUSE_MEMORY": "1.5GB",
+        "NEGLECT_WAREHOUSE_SPILL": str((tmp_path / "wh.duckdb").resolve()) + ".tmp",
     }
     assert dbt_env(Target.parse("postgresql://nw%40la:p%2Fss@db.example:6543/warehouse")) == {
         "NEGLECT_WAREHOUSE_TARGET": "postgres",

@@ -123,8 +123,8 @@ def main() -> None:
         options = Options(work / "quarantine")
         ingest_landing(landing, target, options)
 
-        # one artefacts folder for both builds, as the transform DAG keeps it beside the
-        # warehouse: the second build parses only what changed (partial parsing)
+        # one artefacts folder for every build, as dbt_build keeps it beside the warehouse:
+        # later builds parse only what changed (partial parsing)
         artifacts = work / "dbt"
         full = build(target, artifacts=artifacts)
         checks = acceptance(target)
@@ -137,7 +137,8 @@ def main() -> None:
             rebuilds[agency] = build(target, select, exclude=exclude, artifacts=artifacts)
         rebuild = rebuilds[REBUILT_AGENCY]
 
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+        # dbt runs in this process (dbt_build), ingest too: this process's peak
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         report = {
             "profile": args.profile,
             "full_build_s": round(full.seconds, 1),

@@ -17,6 +17,12 @@ from neglect_warehouse.shared import contract
 ENV = "NEGLECT_WAREHOUSE"
 DEFAULT = "data/warehouse.duckdb"
 LOCK_WAIT_ENV = "NEGLECT_WAREHOUSE_LOCK_WAIT"  # seconds to wait for a busy DuckDB file
+# One memory setting for every DuckDB the pipeline opens (ingest, dbt, the board pack): its
+# memory_limit; beyond it DuckDB spills to SPILL_ENV (default: `<warehouse>.tmp` beside a
+# DuckDB file, which is DuckDB's own default, else a folder in the system's temp directory).
+MEMORY_ENV = "NEGLECT_WAREHOUSE_MEMORY"
+DEFAULT_MEMORY = "1.5GB"
+SPILL_ENV = "NEGLECT_WAREHOUSE_SPILL"
 
 
 class WarehouseBusy(RuntimeError):
@@ -141,6 +147,30 @@ class Target:
         return self.location
 
 
+def memory_limit() -> str:
+    """DuckDB's ``memory_limit`` for every step (``$NEGLECT_WAREHOUSE_MEMORY``, default 1.5GB)."""
+    return os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY
+
+
+def spill_directory(location: str | None = None) -> str:
+    """Where DuckDB spills beyond ``memory_limit()``: ``$NEGLECT_WAREHOUSE_SPILL``, else
+    ``<location>.tmp`` beside a DuckDB file, else a folder in the system's temp directory."""
+    import tempfile
+
+    if os.environ.get(SPILL_ENV):
+        return os.environ[SPILL_ENV]
+    if location:
+        return str(Path(location).resolve()) + ".tmp"
+    return str(Path(tempfile.gettempdir()) / "neglect-warehouse-spill")
+
+
+def duckdb_config(location: str | None = None) -> dict:
+    """The configuration every DuckDB connection of the pipeline opens with (the warehouse's,
+    dbt's through ``profiles.yml``, ingest's work database): one process may hold the same
+    file only with one configuration."""
+    return {"memory_limit": memory_limit(), "temp_directory": spill_directory(location)}
+
+
 def _connect_duckdb(location: str, wait: float | None):
     import re
     import time
@@ -152,7 +182,7 @@ def _connect_duckdb(location: str, wait: float | None):
     deadline = time.monotonic() + wait
     while True:
         try:
-            return duckdb.connect(location)
+            return duckdb.connect(location, config=duckdb_config(location))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise

@@ -30,7 +30,7 @@ from neglect_warehouse.partnership.ingest.rules import (
     consistency_breaches,
     identifier_breaches,
 )
-from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, memory_limit, raw_table
 from neglect_warehouse.shared import contract
 
 # the states (plain strings: they go into the warehouse and XCom as they are)
@@ -82,7 +82,6 @@ class Outcome:
 class Options:
     quarantine: Path
     reject_threshold: float = DEFAULT_REJECT_THRESHOLD
-    memory_limit: str = "1GB"
 
 
 def _now() -> dt.datetime:
@@ -250,12 +249,11 @@ def _work_connection(wh: Warehouse, options: Options, spill: str):
     in-memory database for PostgreSQL. Work tables live in an attached in-memory database
     ``work``, visible to the validation thread's cursor and never written to the warehouse."""
     if wh.target.kind == "duckdb":
-        con = wh.con
+        con = wh.con  # opened with the pipeline's memory_limit (warehouse.duckdb_config)
     else:
         import duckdb
 
-        con = duckdb.connect()
-    con.execute(f"set memory_limit = '{options.memory_limit}'")
+        con = duckdb.connect(config={"memory_limit": memory_limit()})
     con.execute(f"set temp_directory = '{spill}'")
     con.execute("set preserve_insertion_order = true")
     con.execute("attach if not exists ':memory:' as work")

@@ -1,32 +1,34 @@
 """Run the dbt project (``dbt_project/``) against a warehouse: what the ``transform`` DAG and
 ``neglect-warehouse run`` call (docs/transform.md).
 
-dbt runs as a subprocess of this environment's Python, not in-process with ``dbtRunner``:
-dbt-duckdb keeps a process-wide DuckDB connection open after ``dbtRunner.invoke`` returns, so
-the calling process could not open the warehouse again (``Can't open a connection to same
-database file with a different configuration``) and would hold its write lock until it exits;
-and ``profiles.yml`` reads its settings from the environment, which a subprocess gets without
-touching ``os.environ``. Each build has its own ``--target-path`` and ``--log-path`` (a fresh
-temporary folder unless ``artifacts`` is given), so concurrent builds never share artefacts.
+dbt runs in this process (``dbtRunner``), so its imports are paid once per process, and keeps
+its ``target/`` between builds of one warehouse (``state_directory``), so a build parses only
+what changed since the last one (dbt's partial parsing). Two things make in-process dbt safe
+to mix with our own connections: dbt-duckdb's process-wide DuckDB environment is closed after
+every invocation (else the process could not reopen the file with its own settings, and would
+hold the lock until it exits), and every DuckDB the pipeline opens uses the same configuration
+(``warehouse.duckdb_config``, also the profile's ``config_options``). ``profiles.yml`` reads
+its settings from the environment: they are set for the invocation only, under a lock.
 dbt's per-node results are read back from ``run_results.json``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from neglect_warehouse.partnership.paths import DBT_PROJECT
-from neglect_warehouse.partnership.warehouse import Target, Warehouse
+from neglect_warehouse.partnership.warehouse import Target, Warehouse, duckdb_config
 from neglect_warehouse.shared.contract import AGENCIES, REFERENCE
 
 PROJECT = DBT_PROJECT
@@ -38,12 +40,19 @@ FAILED = ("error", "fail", "runtime error")
 PROFILE_ENV = (
     "NEGLECT_WAREHOUSE_TARGET",
     "NEGLECT_WAREHOUSE_DUCKDB",
+    "NEGLECT_WAREHOUSE_MEMORY",
+    "NEGLECT_WAREHOUSE_SPILL",
     "NEGLECT_WAREHOUSE_PGHOST",
     "NEGLECT_WAREHOUSE_PGPORT",
     "NEGLECT_WAREHOUSE_PGUSER",
     "NEGLECT_WAREHOUSE_PGPASSWORD",
     "NEGLECT_WAREHOUSE_PGDATABASE",
 )
+STATE_ENV = "NEGLECT_WAREHOUSE_DBT_STATE"
+# In the state folder: the code_fingerprint whose unit tests all passed on this warehouse.
+UNIT_TESTED = "unit-tested"
+# One dbt invocation at a time in a process: the profile's settings are environment variables.
+_INVOKING = threading.Lock()
 
 
 class TransformError(RuntimeError):
@@ -74,9 +83,13 @@ class BuildResult:
 def dbt_env(target: Target) -> dict[str, str]:
     """The variables ``dbt_project/profiles.yml`` reads, for ``target``."""
     if target.kind == "duckdb":
+        location = str(Path(target.location).resolve())
+        config = duckdb_config(location)
         return {
             "NEGLECT_WAREHOUSE_TARGET": "duckdb",
-            "NEGLECT_WAREHOUSE_DUCKDB": str(Path(target.location).resolve()),
+            "NEGLECT_WAREHOUSE_DUCKDB": location,
+            "NEGLECT_WAREHOUSE_MEMORY": config["memory_limit"],
+            "NEGLECT_WAREHOUSE_SPILL": config["temp_directory"],
         }
     url = urlsplit(target.location)
     query = parse_qs(url.query)
@@ -113,15 +126,32 @@ def data_change_selection(*agencies: str) -> tuple[str, str]:
     return select, "test_type:unit"
 
 
-def dbt_command() -> list[str]:
-    """This environment's dbt (the one installed beside the running Python)."""
-    beside = Path(sys.executable).with_name("dbt")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("dbt")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "import sys; from dbt.cli.main import cli; sys.exit(cli())"]
+def code_fingerprint(project_dir: Path = PROJECT) -> str:
+    """A hash of the dbt project's code: every file dbt reads (models, macros, tests, seeds,
+    the project and profile files)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(project_dir).rglob("*")):
+        relative = path.relative_to(project_dir)
+        if not path.is_file() or relative.parts[0] in ("target", "logs", "dbt_packages"):
+            continue
+        digest.update(f"{relative}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def state_directory(target: Target, project_dir: Path = PROJECT) -> Path:
+    """Where dbt keeps its ``target/`` (manifest, ``partial_parse.msgpack``, run results) and
+    ``logs/`` between builds of ``target``: ``$NEGLECT_WAREHOUSE_DBT_STATE/<key>`` if set; else
+    ``<file>.dbt`` beside a DuckDB warehouse, or a folder of the user's cache for PostgreSQL.
+    The key names the project and the warehouse (never a password)."""
+    place = str(Path(target.location).resolve()) if target.kind == "duckdb" else str(target)
+    key = hashlib.sha256(f"{Path(project_dir).resolve()}|{place}".encode()).hexdigest()[:16]
+    if os.environ.get(STATE_ENV):
+        return Path(os.environ[STATE_ENV]) / key
+    if target.kind == "duckdb":
+        return Path(place + ".dbt")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "neglect-warehouse" / "dbt" / key
 
 
 def build(
@@ -132,67 +162,71 @@ def build(
     full_refresh: bool = False,
     artifacts: Path | None = None,
     project_dir: Path | None = None,
-    timeout: float | None = None,
     command: str = "build",
 ) -> BuildResult:
     """``dbt build`` (seeds, models, snapshots and tests, in dependency order) on ``target``.
 
-    ``command`` is ``build`` (default) or ``test`` (run the data tests only, e.g. the board
-    pack's audit). ``select``/``exclude`` are dbt node selections (space-separated unions, e.g.
-    ``agency_selection(agency)``); None builds everything. ``artifacts`` keeps dbt's target and
-    log folders there (``<artifacts>/target``, ``<artifacts>/logs``); by default they go to a
-    temporary folder removed afterwards. ``project_dir`` defaults to
+    ``command`` is ``build`` (default), ``run`` or ``test`` (the data tests only, e.g. the
+    board pack's audit). ``select``/``exclude`` are dbt node selections (space-separated
+    unions, e.g. ``agency_selection(agency)``); None builds everything. dbt's ``target/`` and
+    ``logs/`` go to ``artifacts`` if given, else to ``state_directory(target)``, kept for the
+    next build's partial parsing. ``project_dir`` defaults to
     ``$NEGLECT_WAREHOUSE_DBT_PROJECT``, else the ``dbt_project/`` beside this package (an
     editable install, as ``make setup`` makes). Raises TransformError naming the failing nodes.
+
+    dbt's unit tests test the project's code, not data: a ``build`` skips them when they have
+    passed on this warehouse for exactly this code (``code_fingerprint``), recorded in the
+    state folder by the last build that ran them all.
     """
     project_dir = Path(project_dir or os.environ.get(PROJECT_ENV) or PROJECT)
-    with tempfile.TemporaryDirectory(prefix="neglect-warehouse-dbt-") as scratch:
-        work = Path(artifacts) if artifacts is not None else Path(scratch)
-        work.mkdir(parents=True, exist_ok=True)
-        run_results = work / "target" / "run_results.json"
+    work = Path(artifacts) if artifacts is not None else state_directory(target, project_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    run_results = work / "target" / "run_results.json"
+    tested = work / UNIT_TESTED
+    code = code_fingerprint(project_dir)
+    all_unit_tests = command == "build" and not select and "test_type:unit" not in (exclude or "")
+    if all_unit_tests and tested.exists() and tested.read_text() == code:
+        exclude = f"{exclude} test_type:unit" if exclude else "test_type:unit"
+        all_unit_tests = False
+    args = [
+        command,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(work / "target"),
+        "--log-path",
+        str(work / "logs"),
+        "--no-use-colors",
+        "--log-level",
+        "none",  # what dbt says is collected (BuildResult.output); the caller prints it
+        "--log-level-file",
+        "debug" if artifacts is not None else "none",
+    ]
+    if select:
+        args += ["--select", *select.split()]
+    if exclude:
+        args += ["--exclude", *exclude.split()]
+    if full_refresh:
+        args.append("--full-refresh")
+    lines: list[str] = []
+    with _one_build(work), _profile_environment(target):
         run_results.unlink(missing_ok=True)
-        args = [
-            command,
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--no-use-colors",
-        ]
-        if select:
-            args += ["--select", *select.split()]
-        if exclude:
-            args += ["--exclude", *exclude.split()]
-        if full_refresh:
-            args.append("--full-refresh")
-        env = {k: v for k, v in os.environ.items() if k not in PROFILE_ENV}
-        env.update(dbt_env(target))
-        env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
         started = time.perf_counter()
         try:
-            done = subprocess.run(
-                [*dbt_command(), *args],
-                cwd=work,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise TransformError(
-                f"dbt build on {target} did not finish within {timeout} s", [], _text(exc.stdout)
-            ) from exc
+            done = _invoke(args, lines)
+        finally:
+            _release_duckdb()
         seconds = time.perf_counter() - started
-        output = done.stdout + (f"\n{done.stderr}" if done.stderr.strip() else "")
         nodes = _nodes(run_results) if run_results.exists() else []
-
+    output = "\n".join(lines)
     failures = [n for n in nodes if n["status"] in FAILED]
-    if done.returncode != 0 or failures:
+    if not done or failures:
+        tested.unlink(missing_ok=True)
         raise TransformError(_failure_message(target, select, failures, output), failures, output)
+    if all_unit_tests:
+        tested.write_text(code)
     return BuildResult(
         select=select,
         seconds=seconds,
@@ -200,6 +234,62 @@ def build(
         nodes=nodes,
         output=output,
     )
+
+
+def _invoke(args: list[str], lines: list[str]) -> bool:
+    """``dbt <args>`` in this process; what dbt says at level info and above into ``lines``."""
+    from dbt.cli.main import dbtRunner
+
+    def collect(event) -> None:
+        if event.info.level in ("info", "warn", "error") and event.info.msg:
+            lines.append(event.info.msg)
+
+    result = dbtRunner(callbacks=[collect]).invoke(args)
+    if result.exception is not None:
+        lines.append(f"{type(result.exception).__name__}: {result.exception}")
+    return bool(result.success)
+
+
+@contextmanager
+def _one_build(work: Path) -> Iterator[None]:
+    """One build at a time in ``work`` (its partial-parse file and run results), across
+    processes too."""
+    with open(work / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextmanager
+def _profile_environment(target: Target) -> Iterator[None]:
+    """The environment ``profiles.yml`` reads, for ``target`` and for one invocation: any
+    inherited profile variable is removed first, so another warehouse's setting cannot leak
+    into a build."""
+    wanted = {**dbt_env(target), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    with _INVOKING:
+        saved = {k: os.environ.get(k) for k in (*PROFILE_ENV, *wanted)}
+        try:
+            for k in PROFILE_ENV:
+                os.environ.pop(k, None)
+            os.environ.update(wanted)
+            yield
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+
+def _release_duckdb() -> None:
+    """Close dbt-duckdb's process-wide DuckDB environment, which outlives ``invoke``."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # dbt-duckdb not installed: a PostgreSQL-only deployment
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def current_extracts(target: Target) -> dict[str, dict]:
@@ -239,9 +329,3 @@ def _failure_message(target: Target, select: str | None, failures: list[dict], o
     if len(failures) > 20:
         lines.append(f"- … and {len(failures) - 20} more (see the task log)")
     return "\n".join(lines)
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.decode(errors="replace") if isinstance(value, bytes) else value
