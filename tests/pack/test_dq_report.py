@@ -498,6 +498,16 @@ def test_data_docs_show_every_suite_and_the_current_deliveries_results(target, t
                 failed += 1
     assert failed > 0
     assert not any(TOKEN.search(p.read_text()) for p in index.parent.rglob("*.html"))
+    # nothing changed: the site is left as it is (no GX, no page rewritten); a changed
+    # suite or delivery (a different fingerprint) rebuilds it
+    stamp = index.parent / ".fingerprint"
+    page = next((index.parent / "validations").rglob("*.html"))
+    before = page.stat().st_mtime_ns
+    assert build_data_docs(target, index.parent) == index
+    assert page.stat().st_mtime_ns == before
+    stamp.write_text("another suite or delivery")
+    assert build_data_docs(target, index.parent) == index
+    assert stamp.read_text() != "another suite or delivery" and index.exists()
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is installed by `make browser`")

@@ -12,6 +12,10 @@ exactly as ingest handed them to GX, and the rows the staging views show. Then
 ``context.build_data_docs()``. The unexpected counts equal ``raw.validation_results``
 (tests/pack/test_dq_report.py checks this).
 
+The site is rebuilt only when what it shows has changed: its fingerprint (every suite file,
+each agency's current delivery, the GX version) is kept beside it (``.fingerprint``); when it
+matches, the existing site is returned without importing GX.
+
 The site is for engineers, not agencies: GX shows a sample of unexpected values (codes outside
 their lists). Its pages load GX's stylesheets and scripts from public CDNs, as GX's own Data
 Docs always do; offline they are readable but unstyled.
@@ -19,11 +23,17 @@ Docs always do; offline they are readable but unstyled.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
-from neglect_warehouse.partnership.expectations import load_suite, suite_name
+from neglect_warehouse.partnership.expectations import (
+    GX_VERSION,
+    load_suite,
+    suite_name,
+    suite_path,
+)
 from neglect_warehouse.partnership.warehouse import Target, Warehouse, raw_table
 from neglect_warehouse.shared import contract
 
@@ -31,6 +41,7 @@ SITE = "local_site"
 # What GX writes into a Data Docs site's folder (removed first, so no page of an earlier build
 # is left behind).
 SITE_ENTRIES = ("index.html", "expectations", "validations", "static")
+FINGERPRINT = ".fingerprint"
 
 
 def _frame(wh: Warehouse, entity: contract.Entity, delivery_id: str):
@@ -52,10 +63,37 @@ def current_deliveries(wh: Warehouse) -> dict[str, tuple[str, object]]:
     return {a: (d, e) for a, d, e in rows if a in contract.AGENCIES}
 
 
+def fingerprint(current: dict[str, tuple[str, object]]) -> str:
+    """What the site shows: every suite's file, each agency's current delivery, GX's version."""
+    digest = hashlib.sha256(f"gx {GX_VERSION}\n".encode())
+    for agency in contract.AGENCIES:
+        digest.update(f"{agency} {current.get(agency, ('none',))[0]}\n".encode())
+        for entity in contract.entities(agency):
+            digest.update(suite_path(entity).read_bytes())
+    return digest.hexdigest()
+
+
 def build_data_docs(target: Target | str | os.PathLike, out_dir: str | os.PathLike) -> Path:
     """Build the Data Docs site in ``out_dir`` and return its ``index.html``: one page per
     suite (every agency entity) and one validation result per entity of each agency's
-    current delivery (agencies without a loaded delivery have suite pages only)."""
+    current delivery (agencies without a loaded delivery have suite pages only). When the
+    site there already shows the same suites and deliveries, it is left as it is."""
+    target = target if isinstance(target, Target) else Target.parse(target)
+    out_dir = Path(out_dir).resolve()
+    index = out_dir / "index.html"
+    with Warehouse(target) as wh:
+        current = current_deliveries(wh)
+    wanted = fingerprint(current)
+    stamp = out_dir / FINGERPRINT
+    if index.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return index
+    stamp.unlink(missing_ok=True)
+    _build(target, out_dir)
+    stamp.write_text(wanted)
+    return index
+
+
+def _build(target: Target, out_dir: Path) -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import logging
 
@@ -68,8 +106,6 @@ def build_data_docs(target: Target | str | os.PathLike, out_dir: str | os.PathLi
     # As ingest does (ingest/validate.py): no fingerprint hashing every value of each batch;
     # it would only name the batch, and show up on every page as a 32-hex string.
     pandas_execution_engine.HASH_THRESHOLD = 0
-    target = target if isinstance(target, Target) else Target.parse(target)
-    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in SITE_ENTRIES:
         path = out_dir / name
@@ -112,7 +148,5 @@ def build_data_docs(target: Target | str | os.PathLike, out_dir: str | os.PathLi
                     run_id=RunIdentifier(run_name=f"{agency}-{extract_date}-{delivery_id}"),
                 )
     context.build_data_docs(site_names=[SITE])
-    index = out_dir / "index.html"
-    if not index.exists():
-        raise RuntimeError(f"Great Expectations did not write {index}")
-    return index
+    if not (out_dir / "index.html").exists():
+        raise RuntimeError(f"Great Expectations did not write {out_dir / 'index.html'}")
