@@ -239,6 +239,31 @@ def test_email_received_by_a_local_smtp_server(warehouse, tmp_path, smtp):
     assert attached == sorted(names[k] for k in ("pdf", "workbook", "csv", "manifest"))
 
 
+def test_the_month_published_is_the_newest_every_indicator_reaches(warehouse, tmp_path):
+    # csc delivered a new month before the others: police's indicators stop a month earlier
+    copy = tmp_path / "copy" / "warehouse.duckdb"
+    copy.parent.mkdir()
+    shutil.copy(warehouse.location, copy)
+    target = Target.parse(copy)
+    newest = latest_period(target)
+    with Warehouse(target) as wh:
+        (before,) = wh.query(
+            "select max(period_end) from marts.fct_indicator_values where period_end < ?",
+            [f"{newest}-01"],
+        )[0]
+        wh.execute(
+            "delete from marts.fct_indicator_values where indicator_id like 'P%' "
+            "and period_end >= ?",
+            [f"{newest}-01"],
+        )
+    assert latest_period(target) == str(before)[:7]
+    # an indicator with no value at all: the newest month with any value, whose pack's audit
+    # then names what is missing
+    with Warehouse(target) as wh:
+        wh.execute("delete from marts.fct_indicator_values where indicator_id = 'R01'")
+    assert latest_period(target) == newest
+
+
 def test_a_failed_audit_publishes_and_sends_nothing(warehouse, tmp_path, smtp):
     # a copy of the warehouse (same file name: its views name the file) where an indicator's
     # title carries a record identifier, as a careless edit of the catalogue might

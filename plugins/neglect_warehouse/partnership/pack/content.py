@@ -194,10 +194,29 @@ def newest_period(wh: Warehouse) -> str | None:
     return None if newest is None else str(newest)[:7]
 
 
+def complete_period(wh: Warehouse) -> str | None:
+    """The newest month (YYYY-MM) every indicator has a value for: every agency has delivered
+    data reaching it, so the month's pack can be whole. None when some indicator has no value
+    at all (no marts, or an agency that never delivered)."""
+    if "fct_indicator_values" not in wh.tables("marts"):
+        return None
+    ((newest, missing),) = wh.query(
+        "select min(newest), count(*) - count(newest) from ("
+        "select dim_indicator.indicator_id, max(values.period_end) as newest "
+        "from marts.dim_indicator left join marts.fct_indicator_values as values "
+        "on dim_indicator.indicator_id = values.indicator_id "
+        "group by dim_indicator.indicator_id) as reach"
+    )
+    return None if newest is None or missing else str(newest)[:7]
+
+
 def latest_period(target: Target) -> str:
-    """The newest month with indicator values: what ``run`` and the DAG publish."""
+    """The month ``run`` and the DAG publish: the newest month every indicator has a value for
+    (an agency that delivered a new month before the others does not make a pack of half the
+    indicators, which would fail its audit); else the newest month with any value, whose pack
+    then fails its audit naming the indicators without one."""
     with Warehouse(target) as wh:
-        newest = newest_period(wh)
+        newest = complete_period(wh) or newest_period(wh)
     if newest is None:
         raise PackError("the warehouse has no indicator values yet")
     return newest
