@@ -18,8 +18,18 @@ from neglect_warehouse.cli import main
 settings.register_profile("repeatable", derandomize=True, print_blob=True)
 settings.load_profile("repeatable")
 
+TESTS = Path(__file__).parent
 TEST_KEY = "partnership-test-key-2026"
 SEED = 20261122
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs on both cores (pytest-xdist, ``--dist loadgroup``): a test folder
+    (or a top-level test file) is one group, run by one worker, so the session fixtures a
+    folder shares (a tiny partnership ingested and built) are made once, not once per worker."""
+    for item in items:
+        parts = Path(str(item.path)).relative_to(TESTS).parts
+        item.add_marker(pytest.mark.xdist_group(parts[0] if len(parts) > 1 else item.path.stem))
 
 
 def run_cli(*args: str, key: str | None = TEST_KEY) -> str:

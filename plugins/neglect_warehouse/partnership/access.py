@@ -99,6 +99,9 @@ def _with_database(url: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
+CLUSTER_LOCK = 4_217_017  # pg_advisory_lock key of `init`, taken in database postgres
+
+
 @contextmanager
 def _connect(url: str):
     import psycopg2
@@ -117,11 +120,24 @@ def init(admin_url: str, pipeline_password: str | None = None) -> list[str]:
     done, one line per step, for the command's output."""
     database = database_of(admin_url)
     done = []
-    with _connect(_with_database(admin_url, "postgres")) as con, con.cursor() as cur:
-        cur.execute("select 1 from pg_database where datname = %s", (database,))
-        if cur.fetchone() is None:
-            cur.execute(f"create database {database}")
+    with _connect(_with_database(admin_url, "postgres")) as cluster, cluster.cursor() as lock:
+        # Roles belong to the cluster: two inits at once (of two databases) would race on
+        # them ("tuple concurrently updated"). One at a time, on a lock taken in `postgres`
+        # and held until this connection closes.
+        lock.execute("select pg_advisory_lock(%s)", (CLUSTER_LOCK,))
+        lock.execute("select 1 from pg_database where datname = %s", (database,))
+        if lock.fetchone() is None:
+            lock.execute(f"create database {database}")
             done.append(f"created database {database}")
+        done += _init_database(admin_url, database, pipeline_password)
+    done.append(
+        f"roles {OWNER}, {PIPELINE}, {', '.join(GROUPS)}; schemas {', '.join(SCHEMAS)}; "
+        f"privileges granted on {database}"
+    )
+    return done
+
+
+def _init_database(admin_url: str, database: str, pipeline_password: str | None) -> list[str]:
     statements = init_statements(database, pipeline_password)
     with _connect(admin_url) as con, con.cursor() as cur:
         for statement in statements:
@@ -141,14 +157,10 @@ def init(admin_url: str, pipeline_password: str | None = None) -> list[str]:
         for statement in adopt:
             cur.execute(statement)
         if adopt:
-            done.append(f"gave {len(adopt)} existing objects to {OWNER}")
             for statement in statements:  # again, for the adopted objects
                 cur.execute(statement)
-    done.append(
-        f"roles {OWNER}, {PIPELINE}, {', '.join(GROUPS)}; schemas {', '.join(SCHEMAS)}; "
-        f"privileges granted on {database}"
-    )
-    return done
+            return [f"gave {len(adopt)} existing objects to {OWNER}"]
+    return []
 
 
 def add_user(admin_url: str, name: str, group: str, password: str | None = None) -> None:
