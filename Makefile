@@ -14,7 +14,7 @@ export NEGLECT_WAREHOUSE_KEY ?= synthetic-data-demo-key-not-a-secret
 # This machine's pip configuration names local mirrors that may not exist; hide that noise.
 PIP_NOISE := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: setup browser sshd run test lint bench-extract bench-generate bench-ingest bench-transform bench-disclosure calibration clean
+.PHONY: setup browser sshd run test lint bench bench-extract bench-generate bench-ingest bench-transform bench-disclosure calibration clean
 
 # The virtual environment is rebuilt whenever the lock file or the project changes.
 $(BIN)/.installed: requirements.lock pyproject.toml dev/pyproject.toml
@@ -51,8 +51,9 @@ run: setup browser
 	    --warehouse $(DATA)/warehouse.duckdb --out $(DATA)/run
 	$(BIN)/neglect-warehouse status --warehouse $(DATA)/warehouse.duckdb
 
+# On both cores: one worker per test folder at a time (tests/conftest.py, docs/decisions.md).
 test: setup browser sshd
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The checks CI runs before the tests; .pre-commit-config.yaml runs the same (docs/architecture.md).
 lint: setup
@@ -62,6 +63,11 @@ lint: setup
 	$(BIN)/lint-imports --no-cache
 
 # Benchmarks (run by hand; results go into docs/benchmarks.md).
+# The whole pipeline on la and region (generated once into data/bench/), each step's time and
+# peak memory, one agency's next month; writes its table into docs/benchmarks.md.
+bench: setup browser
+	$(BIN)/python -m neglect_synthetic.bench.bench_pipeline --profile la --profile region --write
+
 bench-generate: setup
 	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile la
 	$(BIN)/python -m neglect_synthetic.bench.bench_generate --profile region
