@@ -121,9 +121,9 @@ def init(admin_url: str, pipeline_password: str | None = None) -> list[str]:
     database = database_of(admin_url)
     done = []
     with _connect(_with_database(admin_url, "postgres")) as cluster, cluster.cursor() as lock:
-        # Roles belong to the cluster: two inits at once (of two databases) would race on
-        # them ("tuple concurrently updated"). One at a time, on a lock taken in `postgres`
-        # and held until this connection closes.
+        # Roles belong to the cluster: two inits at once (of two databases) would create and
+        # alter the same roles together. One at a time, on a lock taken in `postgres` and held
+        # until this connection closes.
         lock.execute("select pg_advisory_lock(%s)", (CLUSTER_LOCK,))
         lock.execute("select 1 from pg_database where datname = %s", (database,))
         if lock.fetchone() is None:

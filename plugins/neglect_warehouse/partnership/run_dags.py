@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from neglect_warehouse.partnership.paths import DAGS
+from neglect_warehouse.partnership.paths import DAGS, user_cache
 from neglect_warehouse.shared.contract import AGENCIES, DeliveryState
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def airflow_template(timeout: float = 300) -> Path:
     (``$XDG_CACHE_HOME/neglect-warehouse/airflow-<version>.db``), made on first use."""
     from importlib.metadata import version
 
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neglect-warehouse"
+    cache = user_cache()
     template = cache / f"airflow-{version('apache-airflow')}.db"
     if template.exists():
         return template

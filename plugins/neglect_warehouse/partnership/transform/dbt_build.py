@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from neglect_warehouse.partnership.paths import DBT_PROJECT
+from neglect_warehouse.partnership.paths import DBT_PROJECT, user_cache
 from neglect_warehouse.partnership.warehouse import Target, Warehouse, duckdb_config
 from neglect_warehouse.shared.contract import AGENCIES, REFERENCE
 
@@ -150,8 +150,7 @@ def state_directory(target: Target, project_dir: Path = PROJECT) -> Path:
         return Path(os.environ[STATE_ENV]) / key
     if target.kind == "duckdb":
         return Path(place + ".dbt")
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "neglect-warehouse" / "dbt" / key
+    return user_cache() / "dbt" / key
 
 
 def build(
