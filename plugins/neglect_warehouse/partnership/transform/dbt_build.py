@@ -182,8 +182,8 @@ def build(
     work.mkdir(parents=True, exist_ok=True)
     run_results = work / "target" / "run_results.json"
     tested = work / UNIT_TESTED
-    code = code_fingerprint(project_dir)
     all_unit_tests = command == "build" and not select and "test_type:unit" not in (exclude or "")
+    code = code_fingerprint(project_dir) if all_unit_tests else ""  # read only when it decides
     if all_unit_tests and tested.exists() and tested.read_text() == code:
         exclude = f"{exclude} test_type:unit" if exclude else "test_type:unit"
         all_unit_tests = False
